@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Installs what a fresh machine lacks before any TypeScript tool can run: npm packages, and on
+// Debian the OS packages of the local stack. Plain Node with no dependencies on purpose.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** OS packages and a file each one installs, to tell whether it is present. */
+const osPackages = [
+  ['postgresql-15', '/usr/lib/postgresql/15/bin/initdb'],
+  ['postgresql-15-cron', '/usr/lib/postgresql/15/lib/pg_cron.so'],
+  ['postgresql-15-pgtap', '/usr/share/postgresql/15/extension/pgtap.control'],
+  ['libtap-parser-sourcehandler-pgtap-perl', '/usr/bin/pg_prove'],
+  ['chromium', '/usr/bin/chromium'],
+];
+
+function run(cmd, args) {
+  const result = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
+  if (result.status !== 0) {
+    console.error(`bootstrap: \`${cmd} ${args.join(' ')}\` failed (exit ${result.status})`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function installOsPackages() {
+  const missing = osPackages.filter(([, file]) => !existsSync(file)).map(([name]) => name);
+  if (missing.length === 0) return;
+  const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || !existsSync('/usr/bin/apt-get')) {
+    console.error(`bootstrap: missing OS packages: ${missing.join(', ')}\nRun as root:\n  ${command}`);
+    process.exit(1);
+  }
+  console.log(`bootstrap: installing ${missing.join(', ')}`);
+  run('sh', ['-c', `export DEBIAN_FRONTEND=noninteractive; ${command}`]);
+}
+
+function installNpmPackages() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  if (existsSync(marker) && existsSync(join(root, 'node_modules', '.bin', 'tsx'))) return;
+  console.log('bootstrap: installing npm packages');
+  run('npm', existsSync(join(root, 'package-lock.json')) ? ['ci', '--no-audit', '--no-fund'] : ['install']);
+}
+
+installOsPackages();
+installNpmPackages();
+try {
+  execFileSync(join(root, 'node_modules', '.bin', 'deno'), ['--version'], { stdio: 'ignore' });
+} catch {
+  console.error('bootstrap: the deno binary from npm does not run; reinstall with `npm ci`');
+  process.exit(1);
+}

@@ -1,0 +1,67 @@
+/**
+ * The local stack without Docker:
+ *   up      bring Postgres, the functions server and the dashboard up in the background (idempotent)
+ *   down    stop them
+ *   status  one JSON line: addresses, the local Twilio token, what is up
+ *   start   `up`, a demo call through the simulator, then stay in the foreground until Ctrl-C
+ * Options: --profile dev|test (default dev), --fresh (up: delete the stack's data first).
+ */
+import { profileFrom, stackLayout, type StackLayout } from './config.ts';
+import { down, hasDashboard, up } from './cli-lib.ts';
+import { stackStatus } from './status.ts';
+
+async function printWhere(layout: StackLayout): Promise<void> {
+  const s = await stackStatus(layout.profile);
+  console.log(`
+LegacyAI Voice, local stack (${layout.profile})
+  Postgres    ${s.db_url}
+  Functions   ${s.functions_url}/<name>   (health: ${s.functions_url}/health)
+  Voice URL   ${s.functions_url}/twilio-voice   status callback: ${s.functions_url}/twilio-status
+  Dashboard   ${hasDashboard ? s.dashboard_url : '(not built yet)'}
+  Logs        ${layout.logDir}
+  Call it     npm run call            (interactive)   npm run call -- --scenario ../shared/scenarios
+`);
+}
+
+async function demoCall(layout: StackLayout): Promise<void> {
+  const { playDemoCall } = await import('../sim/demo.ts');
+  await playDemoCall(layout.profile);
+}
+
+async function main(): Promise<void> {
+  const [command = 'status'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const layout = stackLayout(profileFrom(process.argv));
+  switch (command) {
+    case 'up':
+      await up(layout, process.argv.includes('--fresh'));
+      await printWhere(layout);
+      return;
+    case 'down':
+      await down(layout);
+      console.error('stack: stopped');
+      return;
+    case 'status':
+      console.log(JSON.stringify(await stackStatus(layout.profile)));
+      return;
+    case 'start': {
+      await up(layout, process.argv.includes('--fresh'));
+      await demoCall(layout);
+      await printWhere(layout);
+      console.log('Running in the foreground. Ctrl-C stops everything.');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await down(layout);
+      console.error('stack: stopped');
+      return;
+    }
+    default:
+      throw new Error(`unknown command "${command}" (up, down, status, start)`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
