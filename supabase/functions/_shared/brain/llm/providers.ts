@@ -1,0 +1,135 @@
+/**
+ * The LLM providers an agent's configuration asks for, built from `config.providers` and
+ * `config.provider_settings`, with credentials from the environment passed in. A provider that
+ * cannot run is skipped and said so in `warnings` (names only, never values).
+ */
+import type { AgentConfig, Tool } from '../types.ts';
+import { ANTHROPIC_DEFAULT_BASE_URL, createAnthropicChat } from './anthropic.ts';
+import type { ChatModel } from './chat.ts';
+import { createOpenAiChat, OPENAI_DEFAULT_BASE_URL } from './openai.ts';
+import { mergePrices, type PriceTable } from './prices.ts';
+import { createLlmBrain, type SignalBrain } from './tool_loop.ts';
+
+export interface ProviderDeps {
+  tools: readonly Tool[];
+  clock?: () => number;
+  /** For tests: the fetch the SDKs use. */
+  fetch?: typeof fetch;
+}
+
+export interface ProviderSetup {
+  providers: SignalBrain[];
+  warnings: string[];
+  prices: PriceTable;
+}
+
+interface Settings {
+  model?: unknown;
+  base_url?: unknown;
+  max_tokens?: unknown;
+  temperature?: unknown;
+  compatible?: unknown;
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const sameUrl = (a: string, b: string | undefined) => !!b && a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+
+/**
+ * Where a provider sends requests, and whether its key may go there: the key from the environment
+ * is sent only to the vendor's own API or to the base URL the environment names, never to a host
+ * chosen in the (team-editable) agent configuration.
+ */
+function endpoint(configured: string | undefined, envBase: string | undefined, official: string) {
+  const base = configured ?? envBase ?? official;
+  return {
+    base,
+    official: sameUrl(base, official),
+    keyAllowed: sameUrl(base, official) || sameUrl(base, envBase),
+  };
+}
+
+/** Build the configured LLM providers, in order, up to 'local' (which the chain always adds last). */
+export function llmProvidersFromConfig(
+  config: AgentConfig,
+  env: Record<string, string | undefined>,
+  deps: ProviderDeps,
+): ProviderSetup {
+  const all = config.provider_settings ?? {};
+  const prices = mergePrices(all.prices);
+  const warnings: string[] = [];
+  const providers: SignalBrain[] = [];
+  const names = [
+    ...new Set((config.providers ?? []).map((n) => String(n).trim().toLowerCase()).filter(Boolean)),
+  ];
+  const localAt = names.indexOf('local');
+  if (localAt >= 0 && localAt < names.length - 1) {
+    warnings.push(`providers after 'local' are never reached: ${names.slice(localAt + 1).join(', ')}`);
+  }
+
+  for (const name of localAt >= 0 ? names.slice(0, localAt) : names) {
+    const s = (all[name] ?? {}) as Settings;
+    const model = str(s.model);
+    if (!model) {
+      warnings.push(`${name} skipped: provider_settings.${name}.model is not set`);
+      continue;
+    }
+    const common = {
+      model,
+      provider: name,
+      maxTokens: num(s.max_tokens),
+      temperature: num(s.temperature),
+      timeoutMs: config.turn_deadline_ms,
+      fetch: deps.fetch,
+    };
+    let chat: ChatModel | undefined;
+    if (name === 'openai' || name === 'anthropic') {
+      const KEY = name === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY';
+      const BASE = name === 'openai' ? 'OPENAI_BASE_URL' : 'ANTHROPIC_BASE_URL';
+      const ep = endpoint(
+        str(s.base_url),
+        str(env[BASE]),
+        name === 'openai' ? OPENAI_DEFAULT_BASE_URL : ANTHROPIC_DEFAULT_BASE_URL,
+      );
+      const key = ep.keyAllowed ? str(env[KEY]) : undefined;
+      if (!key && ep.official) {
+        warnings.push(`${name} skipped: ${KEY} is not set`);
+        continue;
+      }
+      if (!ep.keyAllowed && env[KEY]) {
+        warnings.push(`${name}: ${KEY} is not sent to provider_settings.${name}.base_url`);
+      } else if (!key) {
+        warnings.push(
+          `${name}: ${KEY} is not set; calling ${
+            ep.keyAllowed ? BASE : `provider_settings.${name}.base_url`
+          } without a key`,
+        );
+      }
+      const opts = { ...common, apiKey: key, baseURL: ep.base, keyName: KEY, keyOptional: !ep.official };
+      chat = name === 'openai' ? createOpenAiChat(opts) : createAnthropicChat(opts);
+    } else if (s.compatible === 'openai') {
+      // Any other OpenAI-compatible server (Groq, vLLM, a second Ollama): key from LLM_<NAME>_API_KEY.
+      const base = str(s.base_url);
+      const KEY = `LLM_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_API_KEY`;
+      if (!base) {
+        warnings.push(`${name} skipped: provider_settings.${name}.base_url is not set`);
+        continue;
+      }
+      if (!env[KEY]) warnings.push(`${name}: ${KEY} is not set; calling without a key`);
+      chat = createOpenAiChat({
+        ...common,
+        apiKey: str(env[KEY]),
+        baseURL: base,
+        keyName: KEY,
+        keyOptional: true,
+      });
+    } else {
+      warnings.push(
+        `${name} skipped: unknown provider (set provider_settings.${name}.compatible = 'openai' for an OpenAI-compatible server)`,
+      );
+      continue;
+    }
+    providers.push(createLlmBrain({ name, model: chat, tools: deps.tools, prices, clock: deps.clock }));
+  }
+  return { providers, warnings, prices };
+}
