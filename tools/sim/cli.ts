@@ -1,0 +1,71 @@
+/**
+ * `npm run call -- --scenario FILE|DIR [--json] [--quiet] [--profile dev|test]` plays scenarios;
+ * without --scenario, a call you make yourself at the terminal.
+ */
+import { stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { DialResult } from './call.ts';
+import { runInteractive } from './interactive.ts';
+import { formatResult, formatSummary, toScenarioJson } from './report.ts';
+import { UnsafeDatabaseError } from './scenario-db.ts';
+import { playScenarioFiles } from './scenario.ts';
+import { resolveTarget, type StackProfile } from './target.ts';
+
+const USAGE = `usage: npm run call -- [--scenario FILE|DIR [--json] [--quiet]] [--from +15555550199] [--profile dev|test] [--dial-result completed|busy|no-answer|failed]`;
+const DIAL_RESULTS = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        scenario: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' }, from: { type: 'string' },
+        profile: { type: 'string', default: 'dev' }, 'dial-result': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : error}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const problems = [
+    values.profile !== 'dev' && values.profile !== 'test' ? '--profile must be dev or test' : '',
+    values.from !== undefined && !/^\+[1-9][0-9]{6,14}$/.test(values.from) ? '--from must be an E.164 number' : '',
+    values['dial-result'] !== undefined && !DIAL_RESULTS.includes(values['dial-result']) ? `--dial-result must be one of ${DIAL_RESULTS.join(', ')}` : '',
+  ].filter(Boolean);
+  if (problems.length > 0) return usageError(problems.join('; '));
+
+  const target = await resolveTarget(values.profile as StackProfile);
+  if (!target.functionsUp) {
+    console.error(`the ${values.profile} stack's functions are not up (npm run stack:up), or set SIM_FUNCTIONS_URL`);
+    return 2;
+  }
+  if (values.scenario === undefined) {
+    await runInteractive(target, { from: values.from ?? '+15555550199', dialResult: values['dial-result'] as DialResult | undefined });
+    return 0;
+  }
+
+  const found = await stat(values.scenario).catch(() => null);
+  if (!found) return usageError(`no scenario file or folder at ${values.scenario}`);
+  const isFolder = found.isDirectory();
+  const results = await playScenarioFiles(values.scenario, target, (result) => console.log(formatResult(result, values.quiet) + (values.quiet ? '' : '\n')));
+  if (isFolder) console.log(formatSummary(results));
+  if (values.json) console.log(JSON.stringify(isFolder ? results.map(toScenarioJson) : toScenarioJson(results[0]!)));
+  return results.every((result) => result.passed) ? 0 : 1;
+}
+
+function usageError(message: string): number {
+  console.error(`${message}\n${USAGE}`);
+  return 2;
+}
+
+main().then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    console.error(error instanceof UnsafeDatabaseError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error));
+    process.exitCode = 2;
+  },
+);

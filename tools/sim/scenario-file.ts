@@ -1,0 +1,115 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { DialResult } from './call.ts';
+
+/** How a scenario expects the call to end. */
+export type EndedExpectation = 'transfer' | 'agent_hangup' | 'caller_hangup';
+/** One caller action, with what the agent's answer to it must (not) say. */
+export type ScenarioTurn = ({ say: string } | { digits: string } | { silence: true }) & { expect_reply?: string[]; expect_reply_not?: string[] };
+/** A customers row that exists before the call. */
+export type GivenCustomer = Partial<Record<(typeof CUSTOMER_FIELDS)[number], string | number>>;
+/** One scripted call (see shared/scenarios/README.md). */
+export type Scenario = {
+  name: string;
+  caller: string;
+  given: { hours?: 'open' | 'closed'; customer?: GivenCustomer; dial_result?: DialResult };
+  turns: ScenarioTurn[];
+  expect: {
+    ended?: EndedExpectation | EndedExpectation[];
+    transfer_to?: string;
+    escalated?: boolean;
+    customer?: Record<string, string>;
+    scheduled_task?: { task_type: string; local_time?: string };
+    greeting?: string[];
+    messages_min?: number;
+  };
+};
+/** A scenario file, read or not. */
+export type LoadedScenario = { file: string; scenario: Scenario } | { file: string; error: string };
+
+export const CUSTOMER_FIELDS = ['name', 'company', 'email', 'need', 'timeline', 'lead_status', 'lead_score', 'notes'] as const;
+const ENDINGS = ['transfer', 'agent_hangup', 'caller_hangup'];
+const DIAL_RESULTS = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
+
+/** A scenario that does not follow the format; lists every problem at once. */
+export class ScenarioFormatError extends Error {
+  override name = 'ScenarioFormatError';
+}
+
+/** Validates parsed JSON as a scenario. */
+export function parseScenario(json: unknown): Scenario {
+  const problems: string[] = [];
+  const need = (ok: boolean, problem: string) => { if (!ok) problems.push(problem); };
+  const s = isObject(json) ? json : {};
+  need(isObject(json), 'a scenario is a JSON object');
+  onlyKeys(s, ['name', 'caller', 'given', 'turns', 'expect'], '', problems);
+  need(typeof s.name === 'string' && s.name.length > 0, 'name: a non-empty string');
+  need(typeof s.caller === 'string' && /^\+[1-9][0-9]{6,14}$/.test(s.caller), 'caller: an E.164 number');
+  const given = isObject(s.given) ? s.given : {};
+  need(s.given === undefined || isObject(s.given), 'given: an object');
+  onlyKeys(given, ['hours', 'customer', 'dial_result'], 'given.', problems);
+  need(given.hours === undefined || given.hours === 'open' || given.hours === 'closed', 'given.hours: "open" or "closed"');
+  need(given.dial_result === undefined || DIAL_RESULTS.includes(given.dial_result as string), `given.dial_result: one of ${DIAL_RESULTS.join(', ')}`);
+  if (given.customer !== undefined) {
+    need(isObject(given.customer), 'given.customer: an object');
+    if (isObject(given.customer)) onlyKeys(given.customer, [...CUSTOMER_FIELDS], 'given.customer.', problems);
+  }
+  need(Array.isArray(s.turns), 'turns: an array');
+  (Array.isArray(s.turns) ? s.turns : []).forEach((turn, i) => checkTurn(turn, `turns[${i}]`, problems));
+  const expect = isObject(s.expect) ? s.expect : {};
+  need(s.expect === undefined || isObject(s.expect), 'expect: an object');
+  onlyKeys(expect, ['ended', 'transfer_to', 'escalated', 'customer', 'scheduled_task', 'greeting', 'messages_min'], 'expect.', problems);
+  const endings = expect.ended === undefined ? [] : [expect.ended].flat();
+  need(endings.every((e) => ENDINGS.includes(e as string)), `expect.ended: one or a list of ${ENDINGS.join(', ')}`);
+  need(expect.transfer_to === undefined || typeof expect.transfer_to === 'string', 'expect.transfer_to: a string');
+  need(expect.escalated === undefined || typeof expect.escalated === 'boolean', 'expect.escalated: true or false');
+  need(expect.customer === undefined || (isObject(expect.customer) && Object.values(expect.customer).every((v) => typeof v === 'string')), 'expect.customer: an object of strings');
+  const task = expect.scheduled_task;
+  need(task === undefined || (isObject(task) && typeof task.task_type === 'string' && (task.local_time === undefined || /^\d\d:\d\d$/.test(String(task.local_time)))), 'expect.scheduled_task: { task_type, local_time "HH:MM" }');
+  need(expect.messages_min === undefined || Number.isInteger(expect.messages_min), 'expect.messages_min: an integer');
+  checkPatterns(expect.greeting, 'expect.greeting', problems);
+  if (problems.length > 0) throw new ScenarioFormatError(problems.join('; '));
+  return { ...(s as Scenario), given: given as Scenario['given'], expect: expect as Scenario['expect'] };
+}
+
+function checkTurn(turn: unknown, where: string, problems: string[]): void {
+  if (!isObject(turn)) return void problems.push(`${where}: an object`);
+  onlyKeys(turn, ['say', 'digits', 'silence', 'expect_reply', 'expect_reply_not'], `${where}.`, problems);
+  const actions = ['say', 'digits', 'silence'].filter((key) => turn[key] !== undefined);
+  if (actions.length !== 1) problems.push(`${where}: exactly one of say, digits, silence`);
+  if (turn.say !== undefined && typeof turn.say !== 'string') problems.push(`${where}.say: a string`);
+  if (turn.digits !== undefined && !(typeof turn.digits === 'string' && /^[0-9*#]+$/.test(turn.digits))) problems.push(`${where}.digits: keys 0-9 * #`);
+  if (turn.silence !== undefined && turn.silence !== true) problems.push(`${where}.silence: true`);
+  checkPatterns(turn.expect_reply, `${where}.expect_reply`, problems);
+  checkPatterns(turn.expect_reply_not, `${where}.expect_reply_not`, problems);
+}
+
+function checkPatterns(patterns: unknown, where: string, problems: string[]): void {
+  if (patterns === undefined) return;
+  if (!Array.isArray(patterns) || !patterns.every((p) => typeof p === 'string')) return void problems.push(`${where}: a list of regular expressions`);
+  for (const pattern of patterns) {
+    try { new RegExp(pattern, 'i'); } catch { problems.push(`${where}: invalid regular expression /${pattern}/`); }
+  }
+}
+
+function onlyKeys(object: Record<string, unknown>, allowed: string[], prefix: string, problems: string[]): void {
+  for (const key of Object.keys(object)) if (!allowed.includes(key)) problems.push(`${prefix}${key}: unknown field`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads one scenario file, or every *.json of a folder sorted by name. */
+export async function loadScenarios(fileOrDir: string): Promise<LoadedScenario[]> {
+  const files = (await stat(fileOrDir)).isDirectory()
+    ? (await readdir(fileOrDir)).filter((name) => name.endsWith('.json')).sort().map((name) => join(fileOrDir, name))
+    : [fileOrDir];
+  return Promise.all(files.map(async (file): Promise<LoadedScenario> => {
+    try {
+      return { file, scenario: parseScenario(JSON.parse(await readFile(file, 'utf-8'))) };
+    } catch (error) {
+      return { file, error: `${basename(file)}: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }));
+}
