@@ -1,0 +1,25 @@
+/** A new call: open the conversation, greet (by name for a returning caller), and listen. */
+import type { Runtime } from '../runtime/runtime.ts';
+import type { AgentConfig, Customer } from '../brain/types.ts';
+import { store } from './store.ts';
+import { listen } from './render.ts';
+import { webhookUrls } from './urls.ts';
+import type { WebhookRequest } from './webhook.ts';
+
+/** The greeting for this caller: the returning greeting with their first name when we know it. */
+export function greetingFor(agent: AgentConfig, customer: Customer | null, returning: boolean): string {
+  const firstName = customer?.name?.trim().split(/\s+/)[0];
+  if (returning && firstName) return agent.returning_greeting.replaceAll('{name}', firstName);
+  return agent.greeting;
+}
+
+export async function answerCall(rt: Runtime, w: WebhookRequest): Promise<string> {
+  const { params } = w;
+  const started = await store.startCall(rt.sql, params.callSid, params.from, params.to,
+    params.direction.startsWith('outbound') ? 'outbound' : 'inbound');
+  rt.lastKnown.agent = started.config;
+  rt.lastKnown.team = started.team;
+  const greeting = greetingFor(started.config, started.customer, started.returning);
+  await store.recordGreeting(rt.sql, params.callSid, greeting);
+  return listen(greeting, 1, started.config, webhookUrls(rt.config.publicFunctionsUrl));
+}

@@ -1,0 +1,78 @@
+/**
+ * The call's state changes, each one SQL function in one transaction (see the call functions
+ * migration). Idempotent on Twilio's identifiers, so a retried webhook changes nothing twice.
+ */
+import type { Sql } from '../runtime/runtime.ts';
+import type { AgentConfig, Customer, TeamMember, TurnActions, TurnMeta } from '../brain/types.ts';
+
+export interface StartedCall {
+  conversation_id: string;
+  created: boolean;
+  customer: Customer | null;
+  returning: boolean;
+  config: AgentConfig;
+  team: TeamMember[];
+}
+
+export interface StoredTurn {
+  turn: number;
+  role: 'caller' | 'agent';
+  content: string;
+  at: string;
+}
+
+export interface TurnSnapshot {
+  conversation: { id: string; call_sid: string; direction: 'inbound' | 'outbound'; from_number: string; to_number: string;
+    state: Record<string, unknown>; last_turn: number; ended_at: string | null; transferred_to: string | null };
+  customer: Customer | null;
+  config: AgentConfig;
+  team: TeamMember[];
+  history: StoredTurn[];
+}
+
+export interface RecordedTurn {
+  replayed: boolean;
+  reply: string;
+  actions: TurnActions;
+}
+
+/** What the caller did this turn, as stored. `event` turns (a dial that ended) have no caller row. */
+export type StoredInput =
+  | { kind: 'speech'; text: string; confidence?: number }
+  | { kind: 'digits'; text: string }
+  | { kind: 'silence' }
+  | { kind: 'event'; text: string };
+
+async function one<T>(rows: Promise<{ r: T }[]>): Promise<T> {
+  return (await rows)[0].r;
+}
+
+export const store = {
+  startCall: (sql: Sql, callSid: string, from: string, to: string, direction: string) =>
+    one<StartedCall>(sql`select public.start_call(${callSid}, ${from}, ${to}, ${direction}) as r`),
+
+  recordGreeting: (sql: Sql, callSid: string, greeting: string) =>
+    sql`select public.record_greeting(${callSid}, ${greeting})`.then(() => undefined),
+
+  loadTurnContext: (sql: Sql, callSid: string) =>
+    one<TurnSnapshot>(sql`select public.load_turn_context(${callSid}) as r`),
+
+  recordTurn: (sql: Sql, t: { callSid: string; turn: number; input: StoredInput; reply: string; meta: TurnMeta;
+    state: Record<string, unknown>; actions: TurnActions }) =>
+    one<RecordedTurn>(sql`select public.record_turn(${t.callSid}, ${t.turn}, ${sql.json(t.input as never)},
+      ${t.reply}, ${sql.json(t.meta as never)}, ${sql.json(t.state as never)}, ${sql.json(t.actions as never)}) as r`),
+
+  finishCall: (sql: Sql, callSid: string, status: string, durationSeconds: number | null) =>
+    one<{ closed: boolean }>(sql`select public.finish_call(${callSid}, ${status}, ${durationSeconds}) as r`),
+
+  recordDialResult: (sql: Sql, callSid: string, status: string, durationSeconds: number | null) =>
+    one<Record<string, unknown>>(sql`select public.record_dial_result(${callSid}, ${status}, ${durationSeconds}) as r`),
+
+  recordVoicemail: (sql: Sql, v: { callSid: string; from: string; recordingUrl: string; durationSeconds: number | null }) =>
+    one<Record<string, unknown>>(sql`select public.record_voicemail(${v.callSid}, ${v.from}, ${v.recordingUrl},
+      ${v.durationSeconds}) as r`),
+
+  searchKnowledge: (sql: Sql, query: string, limit: number) =>
+    sql<{ id: string; title: string; body: string; tags: string[]; rank: number }[]>`
+      select id, title, body, tags, rank from public.search_knowledge(${query}, ${limit})`,
+};

@@ -1,0 +1,81 @@
+/**
+ * One turn of the conversation: what the caller said (or keyed, or nothing) → the brain → the
+ * turn stored (caller words, reply, actions, in one SQL call) → TwiML. The turn number comes from
+ * the Gather action's URL, so a retried webhook replays the stored answer.
+ */
+import type { Runtime } from '../runtime/runtime.ts';
+import type { BrainServices, TurnContext, TurnInput, TurnResult } from '../brain/types.ts';
+import { isWithinHours } from '../brain/hours.ts';
+import { store, type StoredInput, type TurnSnapshot } from './store.ts';
+import { renderTurn } from './render.ts';
+import { webhookUrls } from './urls.ts';
+import type { WebhookRequest } from './webhook.ts';
+
+const MAX_TURN = 500;
+
+/** Reads the turn number and what the caller did from the request. */
+export function turnInput(w: WebhookRequest): { n: number; input: TurnInput; stored: StoredInput; dial?: string } {
+  const n = Number(w.query.get('n'));
+  if (!Number.isInteger(n) || n < 1 || n > MAX_TURN) throw new Error('turn number missing or out of range');
+  const dial = w.query.get('dial') ?? undefined;
+  const { speechResult, digits, confidence } = w.params;
+  if (dial) return { n, input: { kind: 'silence' }, stored: { kind: 'event', text: `dial ${dial}` }, dial };
+  if (w.query.get('silence') !== '1' && speechResult) {
+    return { n, input: { kind: 'speech', text: speechResult, confidence },
+      stored: { kind: 'speech', text: speechResult, confidence } };
+  }
+  if (w.query.get('silence') !== '1' && digits) {
+    return { n, input: { kind: 'digits', digits }, stored: { kind: 'digits', text: digits } };
+  }
+  return { n, input: { kind: 'silence' }, stored: { kind: 'silence' } };
+}
+
+function servicesFor(rt: Runtime): BrainServices {
+  return { searchKnowledge: (query, limit = 3) => store.searchKnowledge(rt.sql, query, limit) };
+}
+
+function contextFrom(snap: TurnSnapshot, rt: Runtime, n: number, input: TurnInput, dial?: string): TurnContext {
+  const now = rt.now();
+  return {
+    callSid: snap.conversation.call_sid,
+    conversationId: snap.conversation.id,
+    direction: snap.conversation.direction,
+    turnIndex: n,
+    callerNumber: snap.conversation.direction === 'outbound' ? snap.conversation.to_number : snap.conversation.from_number,
+    history: snap.history.map((h) => ({ role: h.role, content: h.content, at: h.at })),
+    customer: snap.customer,
+    config: snap.config,
+    team: snap.team,
+    state: snap.conversation.state ?? {},
+    now,
+    withinHours: isWithinHours(snap.config, now),
+    input,
+    dialResult: dial ? { status: dial, to: snap.conversation.transferred_to ?? '' } : undefined,
+  };
+}
+
+/** Keeps only a transfer to an active team member's own number, whatever the brain returned. */
+function guardTransfer(result: TurnResult, ctx: TurnContext): TurnResult {
+  const t = result.actions.transfer;
+  if (!t) return result;
+  const member = ctx.team.find((m) => m.active && m.user_id === t.user_id);
+  if (member && ctx.withinHours) return { ...result, actions: { ...result.actions, transfer: { ...t, phone: member.phone } } };
+  const { transfer: _dropped, ...rest } = result.actions;
+  return { ...result, actions: rest };
+}
+
+export async function takeTurn(rt: Runtime, w: WebhookRequest): Promise<string> {
+  const { n, input, stored, dial } = turnInput(w);
+  const snap = await store.loadTurnContext(rt.sql, w.params.callSid);
+  rt.lastKnown.agent = snap.config;
+  rt.lastKnown.team = snap.team;
+  const ctx = contextFrom(snap, rt, n, input, dial);
+  const result = guardTransfer(await rt.brain(snap.config).turn(ctx, servicesFor(rt)), ctx);
+  const latency = Math.round(performance.now() - w.receivedAt);
+  const recorded = await store.recordTurn(rt.sql, {
+    callSid: w.params.callSid, turn: n, input: stored, reply: result.reply,
+    meta: { ...result.meta, latency_ms: latency }, state: result.state, actions: result.actions,
+  });
+  return renderTurn(recorded.reply, recorded.actions, n, snap.config, webhookUrls(rt.config.publicFunctionsUrl),
+    w.params.to);
+}

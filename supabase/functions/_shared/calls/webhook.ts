@@ -1,0 +1,67 @@
+/**
+ * The shell every Twilio webhook runs in: read the form, verify the signature against the public
+ * URL, parse the voice parameters, run the handler, and turn any failure into valid TwiML.
+ * Twilio never gets a 5xx: the caller would hear "an application error has occurred".
+ */
+import type { Runtime } from '../runtime/runtime.ts';
+import { errorFields } from '../runtime/log.ts';
+import { isValidSignature } from '../twilio/signature.ts';
+import { BadTwilioRequest, readTwilioForm, voiceParams, type VoiceParams } from '../twilio/request.ts';
+import { twimlResponse } from '../twilio/twiml.ts';
+import { publicRequestUrl } from './urls.ts';
+
+export interface WebhookRequest {
+  params: VoiceParams;
+  /** The path below the function's name, e.g. '/dial' for twilio-status/dial. */
+  subpath: string;
+  query: URLSearchParams;
+  receivedAt: number;
+}
+
+/**
+ * Wraps a handler that returns TwiML. `fallback` renders the graceful answer when the handler
+ * throws (database down, provider down, a bug).
+ */
+export function twilioWebhook(
+  rt: Runtime,
+  name: string,
+  handle: (w: WebhookRequest) => Promise<string>,
+  fallback: (w: WebhookRequest) => string,
+): (req: Request) => Promise<Response> {
+  return async (req) => {
+    const receivedAt = performance.now();
+    let form;
+    try {
+      form = await readTwilioForm(req);
+    } catch (err) {
+      if (err instanceof BadTwilioRequest) return plain(err.reason === 'body too large' ? 413 : 400, err.reason);
+      return plain(400, 'unreadable request');
+    }
+    const signature = req.headers.get('x-twilio-signature');
+    const url = publicRequestUrl(rt.config.publicFunctionsUrl, req);
+    if (!(await isValidSignature(rt.config.twilioAuthToken, signature, url, form.pairs))) {
+      rt.log.warn('webhook signature rejected', { function: name, signed: signature !== null });
+      return plain(403, 'invalid Twilio signature');
+    }
+    let params: VoiceParams;
+    try {
+      params = voiceParams(form);
+    } catch (err) {
+      return plain(400, err instanceof BadTwilioRequest ? err.reason : 'bad request');
+    }
+    const u = new URL(req.url);
+    const subpath = u.pathname.replace(new RegExp(`^/${name}`), '') || '/';
+    const w: WebhookRequest = { params, subpath, query: u.searchParams, receivedAt };
+    try {
+      return twimlResponse(await handle(w));
+    } catch (err) {
+      rt.log.error('webhook failed; answered with the fallback', { function: name, call_sid: params.callSid,
+        ...errorFields(err) });
+      return twimlResponse(fallback(w));
+    }
+  };
+}
+
+function plain(status: number, message: string): Response {
+  return new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+}

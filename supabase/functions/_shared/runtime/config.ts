@@ -1,0 +1,45 @@
+/** The functions' configuration: read once at the entry point, checked, then passed in. */
+
+export interface AppConfig {
+  /** Postgres connection string (Supabase gives functions SUPABASE_DB_URL). */
+  dbUrl: string;
+  /** Prepared statements; off behind Supabase's transaction pooler (port 6543). */
+  dbPrepare: boolean;
+  dbPoolMax: number;
+  /** The token Twilio signs webhooks with. */
+  twilioAuthToken: string;
+  /** The public base Twilio requests, e.g. https://<ref>.supabase.co/functions/v1 (no trailing slash). */
+  publicFunctionsUrl: string;
+  /** Everything else (provider keys and base URLs), for the optional services. */
+  env: Record<string, string | undefined>;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly missing: string[]) {
+    super(`missing required configuration: ${missing.join(', ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration from an environment record; reports every missing value at once. */
+export function readConfig(env: Record<string, string | undefined>): AppConfig {
+  const missing: string[] = [];
+  const need = (name: string, value = env[name]): string => {
+    if (!value || value.trim() === '') missing.push(name);
+    return value?.trim() ?? '';
+  };
+  const dbUrl = need('SUPABASE_DB_URL');
+  const twilioAuthToken = need('TWILIO_AUTH_TOKEN');
+  const publicBase = env.PUBLIC_FUNCTIONS_URL ?? (env.SUPABASE_URL ? `${env.SUPABASE_URL}/functions/v1` : undefined);
+  const publicFunctionsUrl = need('PUBLIC_FUNCTIONS_URL', publicBase).replace(/\/+$/, '');
+  if (missing.length > 0) throw new ConfigError(missing);
+  const onPooler = /:6543\//.test(dbUrl);
+  return {
+    dbUrl,
+    dbPrepare: env.DB_PREPARE ? env.DB_PREPARE === 'true' : !onPooler,
+    dbPoolMax: Number(env.DB_POOL_MAX ?? 10),
+    twilioAuthToken,
+    publicFunctionsUrl,
+    env,
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * Structured logs, one JSON object per line. Messages are fixed sentences; identifiers go in
+ * fields. Never put a transcript, a phone number or a tool argument in a message or a field.
+ */
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
+export interface Logger {
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+export function createLogger(write: (line: string) => void = (line) => console.log(line)): Logger {
+  const emit = (level: string) => (message: string, fields: LogFields = {}) =>
+    write(JSON.stringify({ level, message, ...fields, at: new Date().toISOString() }));
+  return { info: emit('info'), warn: emit('warn'), error: emit('error') };
+}
+
+/** A logger that keeps lines in memory, for tests. */
+export function memoryLogger(): Logger & { lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  return { ...createLogger((line) => lines.push(JSON.parse(line))), lines };
+}
+
+/** The name and message of an error, safe to log (no request data is ever put in our errors). */
+export function errorFields(err: unknown): LogFields {
+  if (err instanceof Error) return { error: err.name, detail: err.message.slice(0, 300) };
+  return { error: 'non-error thrown' };
+}

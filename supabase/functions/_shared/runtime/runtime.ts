@@ -1,0 +1,51 @@
+/** What every function handler is given: configuration, a database pool, a clock, a logger, a brain. */
+import postgres from 'postgres';
+import type { AgentConfig, Brain, TeamMember } from '../brain/types.ts';
+import { readConfig, type AppConfig } from './config.ts';
+import { createLogger, type Logger } from './log.ts';
+
+export type Sql = postgres.Sql;
+
+export interface Runtime {
+  config: AppConfig;
+  sql: Sql;
+  now: () => Date;
+  log: Logger;
+  /** The brain for an agent config: its provider chain, local engine last. */
+  brain: (agent: AgentConfig) => Brain;
+  /** The last agent config and team read from the database, for answering while it is down. */
+  lastKnown: { agent?: AgentConfig; team?: TeamMember[] };
+}
+
+export type HandlerFactory = (rt: Runtime) => (req: Request) => Promise<Response>;
+
+export type BrainFactory = (agent: AgentConfig) => Brain;
+
+/**
+ * Builds a runtime from the environment and the brain to use. Opens the pool lazily (postgres.js
+ * connects on first query), so building a runtime is cheap.
+ */
+export function createRuntime(
+  env: Record<string, string | undefined>,
+  deps: { brain: BrainFactory } & Partial<Runtime>,
+): Runtime {
+  const overrides = deps;
+  const config = readConfig(env);
+  const sql = overrides.sql ?? postgres(config.dbUrl, {
+    prepare: config.dbPrepare,
+    max: config.dbPoolMax,
+    idle_timeout: 30,
+    connect_timeout: 3,
+    onnotice: () => {},
+    connection: { application_name: 'legacyai-functions' },
+  });
+  const log = overrides.log ?? createLogger();
+  return {
+    config,
+    sql,
+    now: overrides.now ?? (() => new Date()),
+    log,
+    brain: deps.brain,
+    lastKnown: overrides.lastKnown ?? {},
+  };
+}

@@ -1,0 +1,14 @@
+/** The entry point of a deployed function: reads the environment once and serves the handler. */
+import { createRuntime, type HandlerFactory } from './runtime.ts';
+import { createLogger } from './log.ts';
+import { brainFor } from './brain.ts';
+
+/** A runtime wired with the configured brain (provider chain, local engine last). */
+export function productionRuntime(env: Record<string, string | undefined>) {
+  const log = createLogger();
+  return createRuntime(env, { log, brain: (agent) => brainFor(agent, env, log) });
+}
+
+export function serveFunction(factory: HandlerFactory): void {
+  Deno.serve(factory(productionRuntime(Deno.env.toObject())));
+}

@@ -1,0 +1,36 @@
+/**
+ * The local stand-in for `supabase functions serve`: one Deno process serving every folder of
+ * supabase/functions under /functions/v1/<name>[/...]. Each function is the same `createHandler`
+ * its deployed index.ts serves; requests reach it with the path Supabase gives (`/<name>/...`).
+ * Run with: deno run -A --config supabase/functions/deno.json tools/stack/functions-server.ts
+ */
+import type { HandlerFactory } from '../../supabase/functions/_shared/runtime/runtime.ts';
+import { productionRuntime } from '../../supabase/functions/_shared/runtime/serve.ts';
+
+const functionsDir = new URL('../../supabase/functions/', import.meta.url);
+const port = Number(Deno.env.get('FUNCTIONS_PORT') ?? '54321');
+
+async function discover(): Promise<Map<string, HandlerFactory>> {
+  const found = new Map<string, HandlerFactory>();
+  for await (const entry of Deno.readDir(functionsDir)) {
+    if (!entry.isDirectory || entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
+    const module = await import(new URL(`${entry.name}/handler.ts`, functionsDir).href);
+    found.set(entry.name, module.createHandler as HandlerFactory);
+  }
+  return found;
+}
+
+const rt = productionRuntime(Deno.env.toObject());
+const handlers = new Map<string, (req: Request) => Promise<Response>>();
+for (const [name, factory] of await discover()) handlers.set(name, factory(rt));
+
+Deno.serve({ hostname: '127.0.0.1', port, onListen: () => {
+  console.log(JSON.stringify({ level: 'info', message: 'functions server listening', port, functions: [...handlers.keys()] }));
+} }, (req) => {
+  const url = new URL(req.url);
+  const match = /^\/functions\/v1\/([^/]+)(\/.*)?$/.exec(url.pathname);
+  const handler = match && handlers.get(match[1]);
+  if (!handler) return Response.json({ error: 'function not found' }, { status: 404 });
+  const inner = new URL(`/${match[1]}${match[2] ?? ''}${url.search}`, url.origin);
+  return handler(new Request(inner, req));
+});
