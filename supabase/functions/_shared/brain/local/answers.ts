@@ -1,0 +1,181 @@
+/**
+ * What the agent says when no flow decides: knowledge-base answers, hours, memory, small talk,
+ * the repair when nothing fits, and goodbye.
+ */
+import type { Analysis } from './intents.ts';
+import { answerFromKnowledge, speakable } from './knowledge.ts';
+import { say as phrase } from './phrases.ts';
+import { speakEmail } from './slots/email.ts';
+import { speakLastFour, speakPhone } from './slots/phone.ts';
+import { offerTransfer } from './flows.ts';
+import type { Utterance } from './text.ts';
+import { callTool, known, say, type Work } from './work.ts';
+
+/** A short acknowledgement of what the caller just gave. */
+export function acknowledge(w: Work, filled: string[]): void {
+  const k = known(w);
+  if (filled.includes('name')) say(w, phrase.thanksName(k.name!));
+  else if (filled.includes('email')) say(w, phrase.gotEmail(speakEmail(k.email!)));
+  else if (filled.includes('phone')) say(w, phrase.gotPhone(speakPhone(k.phone!)));
+  else if (filled.includes('company')) say(w, phrase.gotCompany());
+  else if (filled.length) say(w, phrase.noted());
+}
+
+/** "What name do you have for me?" from this call's slots or the customer row. */
+export function answerMemory(w: Work, a: Analysis): void {
+  const k = known(w);
+  const field = a.memory === 'all' ? 'name' : a.memory!;
+  if (field === 'phone') {
+    const phone = k.phone ?? (w.st.callback?.phone) ?? w.ctx.callerNumber;
+    say(
+      w,
+      phrase.memory.phone(
+        phone === w.ctx.callerNumber
+          ? `the number you're calling from, ending in ${speakLastFour(phone)}`
+          : speakPhone(phone),
+      ),
+    );
+    return;
+  }
+  const value = k[field];
+  if (!value) {
+    say(w, phrase.memory.missing(field));
+    if (field === 'name' || field === 'company' || field === 'email') {
+      w.st.pending = field;
+      say(
+        w,
+        field === 'name'
+          ? phrase.ask.name(false)
+          : field === 'company'
+          ? phrase.ask.company()
+          : phrase.ask.email(false),
+      );
+    }
+    return;
+  }
+  if (field === 'name') {
+    say(w, phrase.memory.name(k.company && a.memory === 'all' ? `${value}, from ${k.company}` : value));
+  } else if (field === 'company') say(w, phrase.memory.company(value));
+  else say(w, phrase.memory.email(speakEmail(value)));
+}
+
+/** Questions, small talk, and the repair when nothing fits. Returns whether the flow may go on. */
+export async function answerOrRepair(w: Work, u: Utterance, a: Analysis, filled: string[]): Promise<boolean> {
+  if (a.hours) {
+    w.intent = 'hours';
+    say(w, phrase.hours(w.ctx.config, w.ctx.withinHours));
+    return followUp(w);
+  }
+  if (a.identity) {
+    w.intent = 'identity';
+    say(w, phrase.identity(w.ctx.config.business_name));
+    return followUp(w);
+  }
+  if (a.offTopic) {
+    if (w.st.misses >= 1) return (miss(w), false);
+    w.intent = 'off_topic';
+    say(w, phrase.offTopic(w.ctx.config.business_name));
+    const goOn = followUp(w);
+    w.st.misses = 1;
+    return goOn;
+  }
+  if (a.repeat) {
+    const last = [...w.ctx.history].reverse().find((h) => h.role === 'agent');
+    w.intent = 'repeat';
+    say(w, last?.content ?? phrase.hello());
+    return false;
+  }
+  if (a.question || (!filled.length && !a.greetingOnly && !a.thanksOnly && !a.hold && !a.affirm)) {
+    if (await answer(w, u, a, !a.question)) return followUp(w);
+  }
+  // A topic the knowledge base cannot answer ("I'm calling about my account"): offer the person for it.
+  const owned = a.topics.filter((t) => t !== 'complaint');
+  if (owned.length && !w.st.flow && !a.greetingOnly && !a.thanksOnly) {
+    if (filled.length) acknowledge(w, filled);
+    await offerTransfer(
+      w,
+      { ...a, topics: owned },
+      `caller asked about ${owned[0].replaceAll('_', ' ')}`,
+      false,
+    );
+    return false;
+  }
+  if (filled.length) {
+    w.intent = 'introduce';
+    w.st.misses = 0;
+    if (filled.includes('name') && !w.st.flow) say(w, phrase.helpWith(known(w).name));
+    else {
+      acknowledge(w, filled);
+      if (!w.st.flow) say(w, phrase.howCanIHelp());
+    }
+    if (!w.st.flow) w.st.pending = null;
+    return true;
+  }
+  if (a.hearing) return small(w, 'hearing', phrase.hearing());
+  if (a.greetingOnly) return small(w, 'greeting', phrase.hello());
+  if (a.hold) return small(w, 'hold', phrase.hold());
+  const thanked = /\b(?:thank|thanks|appreciate)\b/.test(u.text) && a.sentiment >= 0 && !a.question;
+  if (a.thanksOnly || thanked || (a.affirm && !w.st.pending && u.tokens.length <= 3)) {
+    w.intent = 'thanks';
+    if (/\b(?:thank|thanks|appreciate|cheers)\b/.test(u.text)) {
+      say(w, phrase.welcome(known(w).name), phrase.anythingElse());
+    } else say(w, phrase.howCanIHelp());
+    w.st.pending = /\bthank/.test(u.text) ? 'anything_else' : null;
+    return false;
+  }
+  if (a.question) {
+    w.intent = 'unknown_fact';
+    say(w, phrase.unknownFact());
+    w.st.pending = 'offer_callback';
+    return false;
+  }
+  miss(w);
+  return false;
+}
+
+function small(w: Work, intent: string, text: string): boolean {
+  w.intent = intent;
+  say(w, text);
+  return false;
+}
+
+/** After an answer: go on with the flow if one is open, else ask if there is anything else. */
+function followUp(w: Work): boolean {
+  w.st.misses = 0;
+  if (w.st.flow && !w.st.flow.done) return true;
+  say(w, phrase.anythingElse());
+  w.st.pending = 'anything_else';
+  return false;
+}
+
+/** Speak the knowledge base's answer; false when it has none. */
+export async function answer(w: Work, u: Utterance, a: Analysis, strict: boolean): Promise<boolean> {
+  const hits = await answerFromKnowledge(w.services, u.raw, strict ? 3 : 1);
+  if (!w.tools.includes('search_knowledge_base')) w.tools.push('search_knowledge_base');
+  if (!hits.length) return false;
+  w.intent = a.lead ? 'lead' : 'question';
+  say(w, ...hits.map((h) => speakable(h.body)));
+  return true;
+}
+
+/** Not understood: repair, and after two misses in a row offer a person. */
+export function miss(w: Work): void {
+  w.st.misses++;
+  w.intent = 'repair';
+  if (w.st.misses >= 2) {
+    w.st.misses = 0;
+    const open = w.ctx.withinHours;
+    say(w, phrase.repairOffer(open));
+    w.st.pending = open ? 'offer_transfer' : 'offer_callback';
+    w.st.offer = { topic: w.st.topic, reason: 'agent could not understand the caller' };
+    return;
+  }
+  say(w, phrase.repair());
+}
+
+/** Say goodbye (with the booked callback, if any) and hang up. */
+export async function goodbye(w: Work): Promise<void> {
+  w.intent = 'goodbye';
+  say(w, phrase.goodbye(known(w).name));
+  await callTool(w, 'end_call', { reason: 'caller said goodbye' });
+}

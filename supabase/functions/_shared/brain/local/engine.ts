@@ -1,0 +1,102 @@
+/**
+ * The local engine: a deterministic brain that needs no key and no network. Intent cues, slot
+ * filling across turns (kept in `state.local`), knowledge-base answers and chrono-node dates; every
+ * action it takes goes through the same tool handlers the LLM providers use.
+ */
+import type { Brain, BrainServices, TurnContext, TurnResult } from '../types.ts';
+import { advance, handOff, startCallback } from './flows.ts';
+import { say as phrase } from './phrases.ts';
+import { parsePhone } from './slots/phone.ts';
+import { goodbye, speechTurn } from './policy.ts';
+import { loadState, saveState } from './state.ts';
+import { warmUp } from './warm.ts';
+import { callTool, newWork, say, type Work } from './work.ts';
+
+const FAILED_DIAL = new Set(['busy', 'no-answer', 'failed', 'canceled']);
+
+/** A transfer that nobody answered: apologise, then take the details for a callback. */
+function missedTransfer(w: Work): boolean {
+  const dial = w.ctx.dialResult;
+  if (!dial || !FAILED_DIAL.has(dial.status) || w.st.transfer?.failed) return false;
+  const member = w.ctx.team.find((m) => m.user_id === w.st.transfer?.user_id) ??
+    w.ctx.team.find((m) => m.phone === dial.to);
+  w.st.transfer = {
+    user_id: member?.user_id ?? '',
+    name: member?.name ?? '',
+    topic: w.st.transfer?.topic,
+    failed: true,
+  };
+  say(w, phrase.missedTransfer(member?.name ?? 'the team'));
+  startCallback(w, 'missed_transfer', w.st.transfer.topic, member?.user_id);
+  w.st.pending = null;
+  w.intent = 'missed_transfer';
+  return true;
+}
+
+async function silenceTurn(w: Work): Promise<void> {
+  w.st.silences++;
+  if (w.st.silences > Math.max(0, w.ctx.config.max_silence_prompts ?? 2)) {
+    w.intent = 'silence_hangup';
+    say(w, phrase.silenceBye());
+    await callTool(w, 'end_call', { reason: 'caller silent' });
+    return;
+  }
+  w.intent = 'silence';
+  say(w, phrase.stillThere(w.st.silences));
+  const before = w.parts.length;
+  const pending = w.st.pending;
+  // Ask the open question again (or the usual prompt).
+  if (w.st.flow && !w.st.flow.done && pending && pending !== 'confirm_phone') {
+    w.st.pending = null;
+    await advance(w);
+  }
+  if (w.parts.length === before) {
+    say(w, pending === 'anything_else' ? phrase.anythingElse() : 'How can I help you today?');
+  }
+  if (!w.st.pending) w.st.pending = pending;
+}
+
+async function digitsTurn(w: Work, digits: string): Promise<void> {
+  const d = digits.replace(/[^0-9*#]/g, '');
+  if (d.startsWith('0')) return await handOff(w, null, 'caller pressed 0 for an operator');
+  if ((w.st.pending === 'phone' || w.st.pending === 'confirm_phone') && parsePhone(d)) {
+    return await speechTurn(w, d);
+  }
+  w.intent = 'digits';
+  say(w, phrase.keypad());
+}
+
+/** Create the local brain. Libraries are loaded once, here, not per turn. */
+export function createLocalBrain(): Brain & { readonly name: string } {
+  warmUp();
+  return {
+    name: 'local',
+    async turn(ctx: TurnContext, services: BrainServices): Promise<TurnResult> {
+      const t0 = performance.now();
+      const w = newWork(ctx, services, loadState(ctx.state ?? {}));
+      const missed = missedTransfer(w);
+      const input = ctx.input;
+      if (input.kind !== 'silence') w.st.silences = 0;
+      if (input.kind === 'speech' && input.text.trim()) await speechTurn(w, input.text, input.confidence);
+      else if (input.kind === 'digits') await digitsTurn(w, input.digits);
+      else if (missed) await advance(w);
+      else await silenceTurn(w);
+      if (w.actions.hangup && w.intent !== 'goodbye' && !w.parts.length) await goodbye(w);
+      const reply = w.parts.join(' ').replace(/\s+/g, ' ').trim() || phrase.repair();
+      return {
+        reply,
+        actions: w.actions,
+        state: saveState(ctx.state ?? {}, w.st),
+        meta: {
+          provider: 'local',
+          latency_ms: Math.round(performance.now() - t0),
+          tokens_in: 0,
+          tokens_out: 0,
+          cost_usd: 0,
+          tools: w.tools,
+          intent: w.intent,
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,473 @@
+/**
+ * Callers' names and companies from what they said: "my name is Dana Whitfield", "this is Marcus
+ * Green", "I'm Tom Becker from Becker Plumbing", "my names jon smyth" (speech recognition dropping
+ * the apostrophe), "the practice is called Orchard Dental", or a bare answer to "may I have your
+ * name?". compromise's lexicon (first names, last names, parts of speech) tells a name from
+ * "I'm interested" or "this is ridiculous".
+ */
+import nlp from 'compromise';
+import { looksLikeQuestion, STOPWORDS, titleWord, type Utterance } from '../text.ts';
+
+const tagCache = new Map<string, Set<string>>();
+/** compromise's tags for one lower-case word (cached: the lexicon lookup is the slow part). */
+export function tagsOf(word: string): Set<string> {
+  let tags = tagCache.get(word);
+  if (!tags) {
+    const terms = nlp(word).json()[0]?.terms ?? [];
+    tags = new Set<string>(terms[0]?.tags ?? []);
+    if (tagCache.size < 5000) tagCache.set(word, tags);
+  }
+  return tags;
+}
+
+const NOT_NAME_TAGS = [
+  'Verb',
+  'Adjective',
+  'Adverb',
+  'Determiner',
+  'Preposition',
+  'Pronoun',
+  'Conjunction',
+  'QuestionWord',
+  'Negative',
+  'Value',
+  'Date',
+  'Modal',
+  'Auxiliary',
+  'Copula',
+  'Expression',
+  'Actor',
+  'Plural',
+];
+const NOT_NAME_WORDS = new Set([
+  ...STOPWORDS,
+  'calling',
+  'looking',
+  'interested',
+  'here',
+  'speaking',
+  'back',
+  'glad',
+  'happy',
+  'sorry',
+  'fine',
+  'trying',
+  'ringing',
+  'phoning',
+  'owner',
+  'manager',
+  'customer',
+  'client',
+  'problem',
+  'issue',
+  'business',
+  'company',
+  'calling',
+  'again',
+  'still',
+  'afraid',
+  'done',
+  'ready',
+  'new',
+  'existing',
+  'only',
+  'actually',
+  'person',
+  'human',
+  'someone',
+  'somebody',
+  'nobody',
+  'anyone',
+  'everything',
+  'nothing',
+  'enough',
+  'that',
+  'regarding',
+  'following',
+  'wondering',
+  'told',
+  'about',
+  'number',
+  'email',
+  'phone',
+  'call',
+  'callback',
+  'representative',
+  'agent',
+  'operator',
+  'ai',
+  'robot',
+  'bot',
+  'assistant',
+  'machine',
+  'real',
+  'live',
+  'sometime',
+  'anytime',
+  'whenever',
+  'later',
+  'soon',
+  'morning',
+  'afternoon',
+  'evening',
+  'tonight',
+]);
+const NAME_PARTICLES = new Set([
+  'de',
+  'van',
+  'von',
+  'der',
+  'del',
+  'della',
+  'da',
+  'di',
+  'la',
+  'le',
+  'st',
+  'bin',
+  'al',
+]);
+
+const FUNCTION_TAGS = [
+  'Determiner',
+  'Preposition',
+  'Pronoun',
+  'Conjunction',
+  'QuestionWord',
+  'Negative',
+  'Value',
+  'Date',
+  'Modal',
+  'Auxiliary',
+  'Copula',
+  'Expression',
+  'Gerund',
+];
+
+/**
+ * Whether a token (original case) can be part of a person's name. `loose` for explicit cues ("my
+ * name is"); `surname` for the words after a first name, which may be ordinary words (Green, Young).
+ */
+function nameToken(raw: string, loose: boolean, surname = false): boolean {
+  const w = raw.toLowerCase();
+  if (!/^[a-zà-öø-ÿ]+(?:['-][a-zà-öø-ÿ]+)*$/.test(w) || NOT_NAME_WORDS.has(w)) return false;
+  const tags = tagsOf(w);
+  if (tags.has('FirstName') || tags.has('LastName') || tags.has('Person')) return true;
+  if (FUNCTION_TAGS.some((t) => tags.has(t))) return false;
+  // Speech recognition capitalises names mid-sentence ("I'm Frank Miller", "Grace", "Hope").
+  if (/^[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]/.test(raw)) return true;
+  if (!surname && NOT_NAME_TAGS.some((t) => tags.has(t))) return false;
+  return loose || surname;
+}
+
+const CUE_FILLERS = new Set(['actually', 'just', 'uh', 'um', 'er', 'really', 'still', ',']);
+const TITLES = new Set(['dr', 'doctor', 'mr', 'mrs', 'ms', 'miss', 'mx', 'prof', 'professor']);
+
+/** Name tokens from index `i` on, at most four, stopping at the first that cannot be part of a name. */
+function nameAt(u: Utterance, i: number, loose: boolean): string | null {
+  // "Dr. Susan Park" → "Susan Park"
+  while (TITLES.has(u.lower[i]) && i + 1 < u.lower.length) i += u.lower[i + 1] === '.' ? 2 : 1;
+  const start = i;
+  const out: string[] = [];
+  for (let j = i; j < u.tokens.length && out.length < 4; j++) {
+    const w = u.lower[j];
+    if (
+      out.length && NAME_PARTICLES.has(w) && j + 1 < u.tokens.length && nameToken(u.tokens[j + 1], true, true)
+    ) {
+      out.push(w);
+      continue;
+    }
+    // The first word decides; later words only need to look like a surname.
+    if (!nameToken(u.tokens[j], loose, out.length > 0)) break;
+    out.push(titleWord(u.tokens[j]));
+  }
+  if (!out.length || NAME_PARTICLES.has(out[out.length - 1].toLowerCase())) return null;
+  // "it's dana at orchard dental dot com" is an email, not a name.
+  const next = u.lower[start + out.length];
+  if (next === 'at' || next === '@' || next === 'dot' || next === 'underscore') return null;
+  return out.join(' ');
+}
+
+const STRONG_NAME =
+  /\b(?:my name is|my name's|my names|name is|name's|the name is|you can call me|just call me|i go by|they call me)\b/g;
+const WEAK_NAME = /\b(?:this is|it's|its|it is|i'm|im|i am|here's|speaking with|with you is)\b/g;
+
+export interface NameOptions {
+  /** The agent just asked for the name: a bare answer ("Dana Whitfield", "sure, it's Dana") counts. */
+  expect?: boolean;
+  /** Whether "it's X" / "I'm X" / "this is X" may name the caller (not while asking for a company). */
+  weakCues?: boolean;
+}
+
+/** The caller's name in `u`, title-cased, or null. */
+export function extractName(u: Utterance, opts: NameOptions = {}): string | null {
+  const expectName = !!opts.expect;
+  const cues: [RegExp, boolean][] = [[STRONG_NAME, true]];
+  if (opts.weakCues !== false) cues.push([WEAK_NAME, expectName]);
+  for (const [re, loose] of cues) {
+    for (const m of u.text.matchAll(re)) {
+      let at = u.starts.indexOf(m.index! + m[0].length + 1);
+      if (at < 0) continue;
+      while (CUE_FILLERS.has(u.lower[at])) at++;
+      const name = nameAt(u, at, loose);
+      if (name) return name;
+    }
+  }
+  // "Dana here", "Dana speaking"
+  const here = /^(?:(?:hi|hello|hey|yes|yeah)\s+(?:,\s+)?)?(\S+(?:\s+\S+)?)\s+(?:here|speaking)\b/.exec(
+    u.text,
+  );
+  if (here) {
+    const name = nameAt(u, u.starts.indexOf(here.index! + here[0].indexOf(here[1])), false);
+    if (name) return name;
+  }
+  if (!expectName || looksLikeQuestion(u)) return null;
+  const start = skipFillers(u, 0, NAME_FILLERS);
+  return start < u.tokens.length ? nameAt(u, start, true) : null;
+}
+
+const NAME_FILLERS = new Set([
+  'yes',
+  'yeah',
+  'yep',
+  'sure',
+  'ok',
+  'okay',
+  'of',
+  'course',
+  'certainly',
+  "it's",
+  'it',
+  'fine',
+  'alright',
+  'right',
+  'like',
+  'er',
+  'its',
+  'is',
+  'my',
+  'name',
+  "name's",
+  'names',
+  'this',
+  "i'm",
+  'im',
+  'i',
+  'am',
+  'uh',
+  'um',
+  'well',
+  'hi',
+  'hello',
+  'so',
+  ',',
+  '.',
+  'absolutely',
+  'right',
+  'oh',
+  'the',
+  'first',
+  'full',
+]);
+const COMPANY_FILLERS = new Set([
+  ...NAME_FILLERS,
+  'company',
+  "company's",
+  'business',
+  'we',
+  "we're",
+  'are',
+  'called',
+  'our',
+  'named',
+  'practice',
+  'firm',
+  'clinic',
+  'shop',
+  'store',
+  'agency',
+  'restaurant',
+  'office',
+  'organization',
+  'studio',
+  'salon',
+  'gym',
+  "it's",
+  'that',
+  "that's",
+  'work',
+  'for',
+  'at',
+  'with',
+  'from',
+  'calling',
+]);
+
+function skipFillers(u: Utterance, i: number, fillers: Set<string>): number {
+  while (i < u.lower.length && fillers.has(u.lower[i])) i++;
+  return i;
+}
+
+const COMPANY_NOUNS =
+  'company|business|practice|firm|clinic|shop|store|agency|restaurant|office|organization|' +
+  'organisation|studio|salon|gym|team|brand|startup|company name|business name';
+const STRONG_COMPANY = new RegExp(
+  `\\b(?:calling from|calling in from|reaching out from|i'm with|im with|i am with|i work at|i work for|` +
+    `here from|i own|i run|i manage|owner of|(?:${COMPANY_NOUNS})(?:'s)? (?:is called|is named|name is)|` +
+    `(?:it's|it is|we're|we are|is) called|(?:it's|it is|is) named)\\b`,
+  'g',
+);
+/** "my company is X": X must look like a name (capitalised by speech recognition, or unknown to the lexicon). */
+const WEAK_COMPANY = new RegExp(`\\b(?:${COMPANY_NOUNS})(?:'s)? is\\b`, 'g');
+const NOT_COMPANY_START = new Set([
+  'a',
+  'an',
+  'my',
+  'our',
+  'his',
+  'her',
+  'their',
+  'this',
+  'that',
+  'some',
+  'home',
+  'work',
+  'outside',
+  'abroad',
+  'downtown',
+  'here',
+  'there',
+  'me',
+  'you',
+  'it',
+  'back',
+  'about',
+  'to',
+  'the',
+  'in',
+  'not',
+  'no',
+  'just',
+  'really',
+  'pretty',
+  'very',
+  'sure',
+  'interested',
+  'looking',
+  'calling',
+  'wondering',
+]);
+const COMPANY_END = new Set([
+  ',',
+  '.',
+  '?',
+  '!',
+  ';',
+  'and',
+  'but',
+  'so',
+  'i',
+  "i'm",
+  'im',
+  'we',
+  "we're",
+  'today',
+  'now',
+  'please',
+  'again',
+  'here',
+  'about',
+  'regarding',
+  'because',
+  'who',
+  'which',
+  'that',
+  'in',
+  'on',
+  'to',
+  'with',
+  'for',
+  'calling',
+  'if',
+  'can',
+  'could',
+  'would',
+  'is',
+  'are',
+  'was',
+  'my',
+  'thanks',
+  'thank',
+]);
+const SMALL_WORDS = new Set(['of', 'and', 'the', 'for', 'at', 'de', 'la', 'by', '&']);
+
+/** Company tokens from `i`: up to six, stopping at a clause boundary. */
+function companyAt(u: Utterance, i: number): string | null {
+  if (u.lower[i] === 'the' && i + 1 < u.lower.length && !NOT_COMPANY_START.has(u.lower[i + 1])) i++;
+  if (i >= u.lower.length || NOT_COMPANY_START.has(u.lower[i])) return null;
+  const out: string[] = [];
+  for (let j = i; j < u.tokens.length && out.length < 6; j++) {
+    const w = u.lower[j];
+    if (
+      COMPANY_END.has(w) && !(w === 'and' && out.length && /^[A-Z]/.test(u.tokens[j + 1] ?? '') &&
+        u.lower[j + 1] !== 'i')
+    ) break;
+    if (!/^[\p{L}\p{N}&'.-]+$/u.test(w)) break;
+    out.push(SMALL_WORDS.has(w) && out.length ? w : titleWord(u.tokens[j]));
+  }
+  while (out.length && SMALL_WORDS.has(out[out.length - 1].toLowerCase())) out.pop();
+  return out.length ? out.join(' ') : null;
+}
+
+export interface CompanyOptions {
+  /** The agent just asked for the company: a bare answer ("Orchard Dental") counts. */
+  expect?: boolean;
+  /** The agent just asked for the name: "Maria Lopez from Lopez Law" names the company too. */
+  afterName?: boolean;
+}
+
+/** The caller's company in `u`, or null. */
+export function extractCompany(u: Utterance, opts: CompanyOptions = {}): string | null {
+  const expectCompany = !!opts.expect;
+  for (const m of u.text.matchAll(STRONG_COMPANY)) {
+    const at = u.starts.indexOf(m.index! + m[0].length + 1);
+    if (at < 0) continue;
+    const company = companyAt(u, at);
+    if (company) return company;
+  }
+  for (const m of u.text.matchAll(WEAK_COMPANY)) {
+    const at = u.starts.indexOf(m.index! + m[0].length + 1);
+    if (at >= 0 && at < u.tokens.length && nameToken(u.tokens[at], false)) {
+      const company = companyAt(u, at);
+      if (company) return company;
+    }
+  }
+  // "I'm Tom Becker from Becker Plumbing", "it's Dana with Orchard Dental"
+  const intro =
+    /\b(?:i'm|im|i am|this is|it's|its|name is|name's|names)(?: [a-z'-]+| \.){1,4}? (?:from|with) /.exec(
+      u.text,
+    ) ??
+      (opts.afterName
+        ? /^(?:(?:yes|yeah|sure|hi|hello|ok|okay|,) )*(?:[a-z'-]+ ){1,3}(?:from|with) /.exec(u.text)
+        : null);
+  if (intro) {
+    const company = companyAt(u, u.starts.indexOf(intro.index + intro[0].length));
+    if (company) return company;
+  }
+  if (!expectCompany || looksLikeQuestion(u)) return null;
+  if (
+    /\b(?:don't have|do not have|no company|not a company|just me|myself|self.employed|freelance|individual|rather not|prefer not|don't want to|not telling|skip)\b/
+      .test(u.text)
+  ) return null;
+  const start = skipFillers(u, 0, COMPANY_FILLERS);
+  return start < u.tokens.length ? companyAt(u, start) : null;
+}
+
+/** "I run a dental practice" → "practice": the caller's word for their business, to ask its name. */
+export function businessNoun(u: Utterance): string | null {
+  const m = new RegExp(
+    `\\b(?:run|own|have|manage|work at|work for|with) (?:a|an|my|our) (?:[a-z]+ )?(${COMPANY_NOUNS})\\b`,
+  )
+    .exec(u.text);
+  return m ? m[1] : null;
+}

@@ -1,0 +1,67 @@
+import { deepStrictEqual as eq } from 'node:assert';
+import { businessNoun, extractCompany, extractName } from './names.ts';
+import { utterance } from '../text.ts';
+
+Deno.test('extractName: explicit cues, speech recognition slips, and non-names', () => {
+  const cases: [string, string | null][] = [
+    ['My name is Dana Whitfield.', 'Dana Whitfield'],
+    ['my names jon smyth', 'Jon Smyth'],
+    ["Hi, my name is Kevin O'Brien and I'm calling from Summit Fitness.", "Kevin O'Brien"],
+    ['Hi, this is Marcus Green. Can someone call me back about pricing?', 'Marcus Green'],
+    ["I'm Tom Becker from Becker Plumbing.", 'Tom Becker'],
+    ["Sure. I'm Alicia Gomez.", 'Alicia Gomez'],
+    ['you can call me Bea', 'Bea'],
+    ['Chidi Okafor here', 'Chidi Okafor'],
+    ['hi its Hannah Lee from Lee and Sons Roofing', 'Hannah Lee'],
+    ['this is Maria de la Cruz', 'Maria de la Cruz'],
+    ['Hi this is Dr. Susan Park from Park Pediatrics', 'Susan Park'],
+    ["please call me back tomorrow, I'm Frank Miller", 'Frank Miller'],
+    ['my name is actually Sarah', 'Sarah'],
+    ["Hi, I run a dental practice and I'm interested in an AI receptionist.", null],
+    ["This is ridiculous. I've been charged twice this month.", null],
+    ["It's dana at orchard dental dot com.", null],
+    ['I am not sure', null],
+    ["I'm calling about pricing", null],
+    ['call me back tomorrow', null],
+    ['this is a question about billing', null],
+  ];
+  for (const [said, want] of cases) eq(extractName(utterance(said)), want, said);
+});
+
+Deno.test('extractName: a bare answer counts only when the name was asked for', () => {
+  eq(extractName(utterance('priya shah'), { expect: true }), 'Priya Shah');
+  eq(extractName(utterance('priya shah')), null);
+  eq(extractName(utterance('sure, it is raj'), { expect: true }), 'Raj');
+  eq(extractName(utterance('how much does it cost'), { expect: true }), null);
+  eq(extractName(utterance("Yeah it's Nguyen Family Pharmacy"), { weakCues: false }), null);
+});
+
+Deno.test('extractCompany: cues, bare answers, and what is not a company', () => {
+  const cases: [string, string | null][] = [
+    ['The practice is called Orchard Dental.', 'Orchard Dental'],
+    ["I'm Tom Becker from Becker Plumbing.", 'Becker Plumbing'],
+    ["Hi, my name is Kevin O'Brien and I'm calling from Summit Fitness.", 'Summit Fitness'],
+    ["i'm with Greenleaf Landscaping and we need help", 'Greenleaf Landscaping'],
+    ['my company is Acme Robotics', 'Acme Robotics'],
+    ['hi its Hannah Lee from Lee and Sons Roofing', 'Lee and Sons Roofing'],
+    ['its raj from bright smile dental', 'Bright Smile Dental'],
+    ["I'm calling from my car", null],
+    ['my business is growing fast', null],
+    ['nobody has called me back', null],
+    ['I run a dental practice', null],
+  ];
+  for (const [said, want] of cases) eq(extractCompany(utterance(said)), want, said);
+  eq(
+    extractCompany(utterance("Yeah it's Nguyen Family Pharmacy"), { expect: true }),
+    'Nguyen Family Pharmacy',
+  );
+  eq(extractCompany(utterance('smyth plumbing and heating'), { expect: true }), 'Smyth Plumbing');
+  eq(extractCompany(utterance("we don't have a company, it's just me"), { expect: true }), null);
+  eq(extractCompany(utterance('Maria Lopez from Lopez Law Office'), { afterName: true }), 'Lopez Law Office');
+});
+
+Deno.test("businessNoun: the caller's word for their business", () => {
+  eq(businessNoun(utterance('I run a dental practice')), 'practice');
+  eq(businessNoun(utterance('we own a small restaurant downtown')), 'restaurant');
+  eq(businessNoun(utterance('how much is it')), null);
+});
