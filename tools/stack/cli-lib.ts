@@ -3,7 +3,7 @@ import { existsSync, lstatSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, type StackLayout } from './config.ts';
 import { migrate, startPostgres, stopPostgres } from './postgres.ts';
-import { startDashboard, startFunctions, stopService } from './services.ts';
+import { startDashboard, startFunctions, startWorker, stopService } from './services.ts';
 import { stackStatus } from './status.ts';
 
 export const hasDashboard = existsSync(join(repoRoot, 'web', 'svelte.config.js'));
@@ -25,18 +25,21 @@ async function step<T>(what: string, fn: () => Promise<T> | T): Promise<T> {
 export async function up(layout: StackLayout, fresh = false): Promise<void> {
   if (fresh) await down(layout, true);
   const s = await stackStatus(layout.profile);
-  if (s.up.postgres && s.up.functions && (s.up.dashboard || !hasDashboard)) {
+  if (s.up.postgres && s.up.functions && s.up.worker && (s.up.dashboard || !hasDashboard)) {
     process.stderr.write('stack: already up\n');
     return;
   }
   await step(`postgres on 127.0.0.1:${layout.pgPort}`, () => startPostgres(layout));
   await step('bootstrap, migrations and seed (supabase db push)', () => migrate(layout));
   await step(`functions on ${layout.functionsUrl}`, () => startFunctions(layout));
+  await step('jobs worker', () => startWorker(layout));
   if (hasDashboard) await step(`dashboard on ${layout.dashboardUrl}`, () => startDashboard(layout));
 }
 
 export async function down(layout: StackLayout, wipe = false): Promise<void> {
   await stopService(layout, 'dashboard');
+  await stopService(layout, 'worker');
+  await stopService(layout, 'twilio-api');
   await stopService(layout, 'functions');
   stopPostgres(layout);
   if (!wipe) return;

@@ -28,6 +28,28 @@ async function demoCall(layout: StackLayout): Promise<void> {
   await playDemoCall(layout.profile);
 }
 
+/**
+ * Waits for Ctrl-C (or SIGTERM), saying when a part of the stack stops answering. Signal
+ * listeners alone do not keep Node alive, so the health check's timer does.
+ */
+function untilInterrupted(layout: StackLayout): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let last = '';
+    const timer = setInterval(async () => {
+      const { up: parts } = await stackStatus(layout.profile);
+      const down = Object.entries(parts).filter(([, ok]) => !ok).map(([name]) => name).join(', ');
+      if (down !== last) console.error(down ? `stack: not answering: ${down}` : 'stack: all parts answering again');
+      last = down;
+    }, 5000);
+    const stop = () => {
+      clearInterval(timer);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
 async function main(): Promise<void> {
   const [command = 'status'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const layout = stackLayout(profileFrom(process.argv));
@@ -48,10 +70,7 @@ async function main(): Promise<void> {
       await demoCall(layout);
       await printWhere(layout);
       console.log('Running in the foreground. Ctrl-C stops everything.');
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      await untilInterrupted(layout);
       await down(layout);
       console.error('stack: stopped');
       return;

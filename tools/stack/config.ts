@@ -18,14 +18,16 @@ export interface StackLayout {
   pgPort: number;
   functionsPort: number;
   dashboardPort: number;
+  /** The local stand-in for Twilio's REST API (outbound callbacks), when no real account is set. */
+  twilioApiPort: number;
   dbUrl: string;
   functionsUrl: string;
   dashboardUrl: string;
 }
 
-const ports: Record<Profile, { pg: number; functions: number; dashboard: number }> = {
-  dev: { pg: 54322, functions: 54321, dashboard: 54330 },
-  test: { pg: 54422, functions: 54421, dashboard: 54430 },
+const ports: Record<Profile, { pg: number; functions: number; dashboard: number; twilioApi: number }> = {
+  dev: { pg: 54322, functions: 54321, dashboard: 54330, twilioApi: 54331 },
+  test: { pg: 54422, functions: 54421, dashboard: 54430, twilioApi: 54431 },
 };
 
 /** The layout of one profile's stack; nothing is created here. */
@@ -41,6 +43,7 @@ export function stackLayout(profile: Profile): StackLayout {
     pgPort: p.pg,
     functionsPort: p.functions,
     dashboardPort: p.dashboard,
+    twilioApiPort: p.twilioApi,
     dbUrl: `postgresql://postgres:postgres@127.0.0.1:${p.pg}/postgres`,
     functionsUrl: `http://127.0.0.1:${p.functions}/functions/v1`,
     dashboardUrl: `http://127.0.0.1:${p.dashboard}`,

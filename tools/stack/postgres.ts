@@ -67,6 +67,9 @@ function initCluster(layout: StackLayout): void {
     `unix_socket_directories = '${layout.pgSocketDir}'`,
     `shared_preload_libraries = 'pg_cron'`,
     `cron.database_name = 'postgres'`,
+    // pg_cron's default libpq connections would need a password over TCP; background workers do not.
+    `cron.use_background_workers = on`,
+    `max_worker_processes = 16`,
     `max_connections = 200`,
     `timezone = 'UTC'`,
     ...fast,

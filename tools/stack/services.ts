@@ -6,14 +6,15 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, type StackLayout } from './config.ts';
-import { pidAlive, run, urlHealthy, waitFor } from './proc.ts';
+import { pidAlive, portOpen, run, urlHealthy, waitFor } from './proc.ts';
 import { localSecrets, readEnvFile, roleKey } from './secrets.ts';
 
-export type Service = 'functions' | 'dashboard';
+export type Service = 'functions' | 'dashboard' | 'worker' | 'twilio-api';
 
 const pidFile = (layout: StackLayout, service: Service) => join(layout.dir, `${service}.pid`);
 
-function readPid(layout: StackLayout, service: Service): number | null {
+/** The pid of a running service, or null. */
+export function readPid(layout: StackLayout, service: Service): number | null {
   const file = pidFile(layout, service);
   if (!existsSync(file)) return null;
   const pid = Number(readFileSync(file, 'utf8'));
@@ -27,11 +28,18 @@ function startDetached(layout: StackLayout, service: Service, cmd: string, args:
   writeFileSync(pidFile(layout, service), String(child.pid));
 }
 
+/** Whether outbound calls go to the local Twilio API stand-in (no real account in .env.local). */
+export function usesLocalTwilioApi(envLocal = readEnvFile()): boolean {
+  return !envLocal.TWILIO_API_BASE_URL && !envLocal.TWILIO_ACCOUNT_SID;
+}
+
 /** The environment Supabase gives functions, plus .env.local (which may override nothing of Supabase's). */
 export function functionsEnv(layout: StackLayout): Record<string, string> {
   const secrets = localSecrets(layout);
+  const envLocal = readEnvFile();
   return {
-    ...readEnvFile(),
+    ...(usesLocalTwilioApi(envLocal) ? { TWILIO_API_BASE_URL: `http://127.0.0.1:${layout.twilioApiPort}` } : {}),
+    ...envLocal,
     SUPABASE_URL: `http://127.0.0.1:${layout.functionsPort}`,
     SUPABASE_DB_URL: layout.dbUrl,
     SUPABASE_ANON_KEY: roleKey(secrets.jwt_secret, 'anon'),
@@ -47,13 +55,15 @@ export function functionsEnv(layout: StackLayout): Record<string, string> {
 
 const deno = join(repoRoot, 'node_modules/.bin/deno');
 
+function diedDuringStart(layout: StackLayout, service: Service): Error {
+  const log = readFileSync(join(layout.logDir, `${service}.log`), 'utf8').split('\n').slice(-15).join('\n');
+  return new Error(`${service} exited during start-up; the end of its log:\n${log}`);
+}
+
 /** Waits for a service's health URL; fails at once, with its log's tail, if the process dies. */
 async function waitHealthy(layout: StackLayout, service: Service, url: string, timeoutMs: number): Promise<void> {
   await waitFor(service, async () => {
-    if (!readPid(layout, service)) {
-      const log = readFileSync(join(layout.logDir, `${service}.log`), 'utf8').split('\n').slice(-15).join('\n');
-      throw new Error(`${service} exited during start-up; the end of its log:\n${log}`);
-    }
+    if (!readPid(layout, service)) throw diedDuringStart(layout, service);
     return urlHealthy(url);
   }, timeoutMs);
 }
@@ -64,6 +74,25 @@ export async function startFunctions(layout: StackLayout): Promise<void> {
   startDetached(layout, 'functions', deno,
     ['run', '-A', '--config', 'supabase/functions/deno.json', 'tools/stack/functions-server.ts'], functionsEnv(layout));
   await waitHealthy(layout, 'functions', health, 90_000);
+}
+
+/**
+ * The jobs worker: the same drain as the jobs-worker function, in a loop (LISTEN on `jobs`).
+ * Without a real Twilio account, outbound callbacks go to a local stand-in of Twilio's REST API.
+ */
+export async function startWorker(layout: StackLayout): Promise<void> {
+  const env = functionsEnv(layout);
+  if (usesLocalTwilioApi() && !readPid(layout, 'twilio-api')) {
+    startDetached(layout, 'twilio-api', deno, ['run', '-A', '--config', 'supabase/functions/deno.json',
+      'supabase/functions/_shared/testing/fake_twilio_api.ts'], { ...env, FAKE_TWILIO_PORT: String(layout.twilioApiPort) });
+    await waitFor('twilio-api', () => portOpen(layout.twilioApiPort), 30_000);
+  }
+  if (readPid(layout, 'worker')) return;
+  startDetached(layout, 'worker', deno, ['run', '-A', '--config', 'supabase/functions/deno.json',
+    'tools/stack/worker-loop.ts'], env);
+  // The worker serves no HTTP: it is ready once it has listened for a moment without dying.
+  await new Promise((r) => setTimeout(r, 1500));
+  if (!readPid(layout, 'worker')) throw diedDuringStart(layout, 'worker');
 }
 
 function newestMtime(dir: string): number {

@@ -2,6 +2,7 @@
 import { stackLayout, type Profile } from './config.ts';
 import { localSecrets } from './secrets.ts';
 import { portOpen, urlHealthy } from './proc.ts';
+import { readPid } from './services.ts';
 
 export interface StackStatus {
   profile: Profile;
@@ -11,7 +12,7 @@ export interface StackStatus {
   twilio_auth_token: string;
   twilio_account_sid: string;
   twilio_number: string;
-  up: { postgres: boolean; functions: boolean; dashboard: boolean };
+  up: { postgres: boolean; functions: boolean; worker: boolean; dashboard: boolean };
 }
 
 export async function stackStatus(profile: Profile = 'dev'): Promise<StackStatus> {
@@ -30,6 +31,6 @@ export async function stackStatus(profile: Profile = 'dev'): Promise<StackStatus
     twilio_auth_token: secrets.twilio_auth_token,
     twilio_account_sid: secrets.twilio_account_sid,
     twilio_number: secrets.twilio_number,
-    up: { postgres, functions, dashboard },
+    up: { postgres, functions, worker: readPid(layout, 'worker') !== null, dashboard },
   };
 }

@@ -4,7 +4,7 @@ select plan(51);
 
 select tables_are('public', array[
   'team_members', 'customers', 'agent_configs', 'conversations', 'messages',
-  'scheduled_tasks', 'knowledge_articles', 'call_analytics'
+  'scheduled_tasks', 'knowledge_articles', 'call_analytics', 'jobs', 'notifications', 'automation_settings'
 ]);
 
 select is_empty(

@@ -5,6 +5,7 @@ import { store } from './store.ts';
 import { listen } from './render.ts';
 import { webhookUrls } from './urls.ts';
 import type { WebhookRequest } from './webhook.ts';
+import { callbackGreeting } from '../jobs/callbacks/greeting.ts';
 
 /** The greeting for this caller: the returning greeting with their first name when we know it. */
 export function greetingFor(agent: AgentConfig, customer: Customer | null, returning: boolean): string {
@@ -19,7 +20,11 @@ export async function answerCall(rt: Runtime, w: WebhookRequest): Promise<string
     params.direction.startsWith('outbound') ? 'outbound' : 'inbound');
   rt.lastKnown.agent = started.config;
   rt.lastKnown.team = started.team;
-  const greeting = greetingFor(started.config, started.customer, started.returning);
+  // A callback the worker placed: its Voice URL names the task, so the agent says why it calls.
+  const callbackId = params.direction.startsWith('outbound') ? w.query.get('callback') : null;
+  const greeting = (callbackId &&
+    await callbackGreeting(rt.sql, started.config, started.customer, callbackId, params.callSid)) ||
+    greetingFor(started.config, started.customer, started.returning);
   await store.recordGreeting(rt.sql, params.callSid, greeting);
   return listen(greeting, 1, started.config, webhookUrls(rt.config.publicFunctionsUrl));
 }

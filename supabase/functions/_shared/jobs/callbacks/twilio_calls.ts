@@ -1,0 +1,59 @@
+/**
+ * Outbound calls through Twilio's Calls API with the official SDK. The REST base is configurable
+ * (TWILIO_API_BASE_URL) so tests and the local stack can use a stand-in speaking the same API.
+ */
+import twilio from 'twilio';
+import type { OutboundConfig } from '../config.ts';
+import { PermanentJobError, TransientJobError } from '../errors.ts';
+
+export interface PlaceCall {
+  to: string;
+  from: string;
+  /** The Voice URL Twilio requests when the callee answers. */
+  url: string;
+  statusCallback: string;
+  /** Seconds to let it ring. */
+  timeoutSeconds?: number;
+}
+
+export interface OutboundCalls {
+  place(call: PlaceCall): Promise<{ sid: string; status: string }>;
+}
+
+/** A Twilio refusal: 429 and 5xx may pass; other 4xx (a bad number, a bad account) will not. */
+function callError(err: unknown): Error {
+  const e = err as { status?: unknown; code?: unknown; name?: string };
+  if (typeof e.status === 'number') {
+    const what = `Twilio refused the call (status ${e.status}${
+      typeof e.code === 'number' ? `, code ${e.code}` : ''
+    })`;
+    return e.status === 429 || e.status >= 500 ? new TransientJobError(what) : new PermanentJobError(what);
+  }
+  return new TransientJobError(`Twilio unreachable (${e?.name ?? 'error'})`);
+}
+
+/** Places calls with `twilio(accountSid, authToken)`; `apiBaseUrl` replaces https://api.twilio.com. */
+export function twilioCalls(config: OutboundConfig): OutboundCalls {
+  const client = twilio(config.accountSid, config.authToken, { autoRetry: false });
+  // The SDK has no base URL option; its Api domain keeps the base in `baseUrl`.
+  if (config.apiBaseUrl) (client.api as unknown as { baseUrl: string }).baseUrl = config.apiBaseUrl;
+  return {
+    async place(call) {
+      try {
+        const res = await client.calls.create({
+          to: call.to,
+          from: call.from,
+          url: call.url,
+          method: 'POST',
+          statusCallback: call.statusCallback,
+          statusCallbackMethod: 'POST',
+          statusCallbackEvent: ['completed'],
+          timeout: call.timeoutSeconds ?? 25,
+        });
+        return { sid: res.sid, status: res.status };
+      } catch (err) {
+        throw callError(err);
+      }
+    },
+  };
+}

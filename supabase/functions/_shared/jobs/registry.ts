@@ -1,0 +1,17 @@
+/** Every job kind and its handler: an explicit, typed registry (no lookups by module name). */
+import type { JobHandler } from './context.ts';
+import { analyseCallJob } from './analysis/handler.ts';
+import { notify } from './notify/handler.ts';
+import { crmSync } from './crm/handler.ts';
+import { placeCallback } from './callbacks/handler.ts';
+import { probe } from './probe.ts';
+
+export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = Object.freeze({
+  analyse_call: analyseCallJob,
+  notify,
+  crm_sync: crmSync,
+  place_callback: placeCallback,
+  probe,
+});
+
+export type JobKind = keyof typeof JOB_HANDLERS;

@@ -1,0 +1,129 @@
+/**
+ * A local stand-in for Twilio's Calls API as the `twilio` SDK uses it:
+ * `POST /2010-04-01/Accounts/{AccountSid}/Calls.json`, form-encoded, Basic auth
+ * `{AccountSid}:{AuthToken}`; answers 201 with the documented call resource, or Twilio's JSON
+ * error (`{ code, message, more_info, status }`). Records every call; `failNext` scripts errors.
+ * Run it alone for the local stack: `deno run -A fake_twilio_api.ts` (FAKE_TWILIO_PORT,
+ * TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN).
+ */
+
+export interface PlacedCall {
+  sid: string;
+  to: string;
+  from: string;
+  url: string;
+  statusCallback: string | null;
+  statusCallbackEvents: string[];
+  params: Record<string, string>;
+}
+
+export interface FakeTwilioApi {
+  readonly url: string;
+  readonly calls: PlacedCall[];
+  /** The next `times` requests get this HTTP status and Twilio error code. */
+  failNext(status: number, code?: number, times?: number): void;
+  close(): Promise<void>;
+}
+
+const E164 = /^\+[1-9][0-9]{6,14}$/;
+
+function twilioError(status: number, code: number, message: string): Response {
+  return Response.json({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }, {
+    status,
+  });
+}
+
+function randomSid(prefix: string): string {
+  return prefix +
+    [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Starts the stand-in on 127.0.0.1 (`port` 0: a free one). */
+export function startFakeTwilioApi(accountSid: string, authToken: string, port = 0): FakeTwilioApi {
+  const calls: PlacedCall[] = [];
+  const failures: [number, number][] = [];
+  const server = Deno.serve({ hostname: '127.0.0.1', port, onListen: () => {} }, async (req) => {
+    const path = new URL(req.url).pathname;
+    const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\.json$/.exec(path);
+    if (!match) return twilioError(404, 20404, `The requested resource ${path} was not found`);
+    if (req.method !== 'POST') return twilioError(405, 20004, 'Method not allowed');
+    if (
+      req.headers.get('authorization') !== `Basic ${btoa(`${accountSid}:${authToken}`)}` ||
+      match[1] !== accountSid
+    ) {
+      return twilioError(401, 20003, 'Authenticate');
+    }
+    const failure = failures.shift();
+    if (failure) return twilioError(failure[0], failure[1], 'Scripted failure');
+    const form = new URLSearchParams(await req.text());
+    const to = form.get('To') ?? '';
+    const from = form.get('From') ?? '';
+    const url = form.get('Url') ?? '';
+    if (!to) return twilioError(400, 21201, "No 'To' number is specified");
+    if (!E164.test(to)) return twilioError(400, 21211, `Invalid 'To' Phone Number: ${to}`);
+    if (!from) return twilioError(400, 21213, "No 'From' number is specified");
+    if (!url && !form.get('Twiml') && !form.get('ApplicationSid')) {
+      return twilioError(400, 21205, 'Url parameter is required.');
+    }
+    const sid = randomSid('CA');
+    calls.push({
+      sid,
+      to,
+      from,
+      url,
+      statusCallback: form.get('StatusCallback'),
+      statusCallbackEvents: form.getAll('StatusCallbackEvent'),
+      params: Object.fromEntries(form),
+    });
+    const now = new Date().toUTCString().replace('GMT', '+0000');
+    return Response.json({
+      sid,
+      account_sid: accountSid,
+      parent_call_sid: null,
+      to,
+      to_formatted: to,
+      from,
+      from_formatted: from,
+      phone_number_sid: randomSid('PN'),
+      status: 'queued',
+      start_time: null,
+      end_time: null,
+      duration: null,
+      price: null,
+      price_unit: 'USD',
+      direction: 'outbound-api',
+      answered_by: null,
+      api_version: '2010-04-01',
+      forwarded_from: null,
+      group_sid: null,
+      caller_name: null,
+      queue_time: '0',
+      trunk_sid: null,
+      date_created: now,
+      date_updated: now,
+      uri: `/2010-04-01/Accounts/${accountSid}/Calls/${sid}.json`,
+      subresource_uris: {
+        notifications: `/2010-04-01/Accounts/${accountSid}/Calls/${sid}/Notifications.json`,
+        recordings: `/2010-04-01/Accounts/${accountSid}/Calls/${sid}/Recordings.json`,
+      },
+    }, { status: 201 });
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    calls,
+    failNext(status, code = 20500, times = 1) {
+      for (let i = 0; i < times; i++) failures.push([status, code]);
+    },
+    close: () => server.shutdown(),
+  };
+}
+
+if (import.meta.main) {
+  const sid = Deno.env.get('TWILIO_ACCOUNT_SID') ?? `AC${'0'.repeat(32)}`;
+  const api = startFakeTwilioApi(
+    sid,
+    Deno.env.get('TWILIO_AUTH_TOKEN') ?? 'test-auth-token',
+    Number(Deno.env.get('FAKE_TWILIO_PORT') ?? '0'),
+  );
+  console.log(JSON.stringify({ level: 'info', message: 'fake Twilio API listening', url: api.url }));
+}
