@@ -107,7 +107,9 @@ function newestMtime(dir: string): number {
 export function buildDashboard(): void {
   const web = join(repoRoot, 'web');
   const built = join(web, 'build', 'index.js');
-  const sourcesNewer = !existsSync(built) || newestMtime(join(web, 'src')) > statSync(built).mtimeMs;
+  const newestSource = Math.max(newestMtime(join(web, 'src')),
+    ...['svelte.config.js', 'vite.config.ts', 'package.json'].map((f) => statSync(join(web, f)).mtimeMs));
+  const sourcesNewer = !existsSync(built) || newestSource > statSync(built).mtimeMs;
   if (sourcesNewer) run(join(repoRoot, 'node_modules/.bin/vite'), ['build'], { cwd: web, stdio: 'pipe' });
 }
 

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testClerk, type TestClerk } from './clerk-tokens.ts';
+import { ADMIN, MEMBER, testDb, type Sql } from './fixtures.ts';
+import { identify, memberFor, signInChoices, verifyClerkToken } from '../../web/src/lib/server/auth.ts';
+import { readConfig } from '../../web/src/lib/server/config.ts';
+import { claimsFor } from '../../web/src/lib/server/db.ts';
+import { LOCAL_COOKIE, signSession } from '../../web/src/lib/server/session.ts';
+
+const url = process.env.TEST_DB_URL;
+const AZP = 'http://127.0.0.1:5173';
+
+describe('Clerk session tokens (verified offline)', () => {
+  let clerk: TestClerk;
+  let other: TestClerk;
+  beforeAll(async () => {
+    clerk = await testClerk(AZP);
+    other = await testClerk(AZP);
+  });
+  const cfg = () => ({ jwtKey: clerk.publicKeyPem, authorizedParties: [AZP], publishableKey: null, signInUrl: null });
+
+  it('accepts a valid token and keeps its claims, with role authenticated', async () => {
+    const claims = await verifyClerkToken(await clerk.mint(ADMIN), cfg());
+    expect(claims).toMatchObject({ sub: ADMIN, role: 'authenticated', azp: AZP, sid: `sess_${ADMIN}` });
+  });
+
+  it('rejects expired, foreign, wrong-party and not-yet-valid tokens', async () => {
+    expect(await verifyClerkToken(await clerk.mint(ADMIN, { expiresInSeconds: -120 }), cfg())).toBeNull();
+    expect(await verifyClerkToken(await other.mint(ADMIN), cfg())).toBeNull();
+    expect(await verifyClerkToken(await clerk.mint(ADMIN, { azp: 'https://evil.test' }), cfg())).toBeNull();
+    expect(await verifyClerkToken(await clerk.mint(ADMIN, { notBeforeOffset: 600 }), cfg())).toBeNull();
+    expect(await verifyClerkToken('not-a-jwt', cfg())).toBeNull();
+  });
+
+  it('identify() reads the __session cookie or a Bearer header, never the local cookie', async () => {
+    const config = readConfig({ DATABASE_URL: 'postgres://x', CLERK_JWT_KEY: clerk.publicKeyPem, CLERK_AUTHORIZED_PARTIES: AZP });
+    const token = await clerk.mint(MEMBER);
+    const none = () => undefined;
+    expect((await identify({ clientAddress: '10.1.2.3', authorization: null, cookie: (n) => (n === '__session' ? token : undefined) }, config))?.sub).toBe(MEMBER);
+    expect((await identify({ clientAddress: '10.1.2.3', authorization: `Bearer ${token}`, cookie: none }, config))?.sub).toBe(MEMBER);
+    const local = signSession(config.sessionSecret, ADMIN);
+    expect(await identify({ clientAddress: '127.0.0.1', authorization: null, cookie: (n) => (n === LOCAL_COOKIE ? local : undefined) }, config)).toBeNull();
+  });
+});
+
+describe('local sign-in identity', () => {
+  const config = readConfig({ DATABASE_URL: 'postgres://x' });
+  const cookie = signSession(config.sessionSecret, ADMIN);
+  const facts = (clientAddress: string) => ({ clientAddress, authorization: null, cookie: (n: string) => (n === LOCAL_COOKIE ? cookie : undefined) });
+
+  it('works from loopback only', async () => {
+    expect((await identify(facts('127.0.0.1'), config))?.sub).toBe(ADMIN);
+    expect((await identify(facts('::1'), config))?.sub).toBe(ADMIN);
+    expect(await identify(facts('192.168.1.20'), config)).toBeNull();
+  });
+});
+
+describe.skipIf(!url)('team membership, asked under RLS', () => {
+  let sql: Sql;
+  beforeAll(() => {
+    sql = testDb(url!);
+  });
+  afterAll(() => sql.end());
+
+  it('finds active members with their role', async () => {
+    expect(await memberFor(sql, claimsFor(ADMIN))).toMatchObject({ userId: ADMIN, role: 'admin' });
+    expect(await memberFor(sql, claimsFor(MEMBER))).toMatchObject({ userId: MEMBER, role: 'member' });
+  });
+
+  it('a valid identity that is not on the team is not a member', async () => {
+    expect(await memberFor(sql, claimsFor('user_stranger'))).toBeNull();
+  });
+
+  it('an inactive member is not a member', async () => {
+    await sql`insert into public.team_members (user_id, name, phone, active) values ('user_test_inactive', 'Gone', '+15550100999', false)
+              on conflict (user_id) do update set active = false`;
+    try {
+      expect(await memberFor(sql, claimsFor('user_test_inactive'))).toBeNull();
+      const choices = await signInChoices(sql);
+      expect(choices.map((c) => c.user_id)).not.toContain('user_test_inactive');
+    } finally {
+      await sql`delete from public.team_members where user_id = 'user_test_inactive'`;
+    }
+  });
+
+  it('offers the active team for the local sign-in, admins first', async () => {
+    const choices = await signInChoices(sql);
+    expect(choices[0].role).toBe('admin');
+    expect(choices.map((c) => c.user_id)).toEqual(expect.arrayContaining([ADMIN, MEMBER, 'user_sam_patel']));
+  });
+
+  it('the sign-in list is closed to every API role', async () => {
+    for (const role of ['anon', 'authenticated', 'service_role']) {
+      await expect(sql.begin(async (tx) => {
+        await tx.unsafe(`set local role ${role}`);
+        await tx`select * from public.dashboard_sign_in_choices()`;
+      })).rejects.toThrow(/permission denied/);
+    }
+  });
+});

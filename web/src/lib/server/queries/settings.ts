@@ -1,0 +1,75 @@
+/** The active agent configuration: read, and admin edits (RLS lets only admins write). */
+import type { Tx } from '../db.ts';
+
+export type WeeklyHours = Partial<Record<Day, [string, string][]>>;
+export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Day = (typeof DAYS)[number];
+
+export interface AgentConfig {
+  id: string;
+  name: string;
+  business_name: string;
+  greeting: string;
+  returning_greeting: string;
+  system_prompt: string;
+  voice: string;
+  language: string;
+  timezone: string;
+  business_hours: WeeklyHours;
+  holidays: string[];
+  hours_override: 'open' | 'closed' | null;
+  providers: string[];
+  provider_settings: Record<string, unknown>;
+  turn_deadline_ms: number;
+  max_silence_prompts: number;
+  escalation_rules: Record<string, unknown>;
+  default_transfer_user_id: string | null;
+  monthly_budget_usd: number;
+  open_now: boolean;
+}
+
+/** The active configuration (null when none is active). */
+export async function activeConfig(tx: Tx): Promise<AgentConfig | null> {
+  const [row] = await tx<AgentConfig[]>`
+    select id, name, business_name, greeting, returning_greeting, system_prompt, voice, language, timezone,
+           business_hours, array(select to_char(h, 'YYYY-MM-DD') from unnest(holidays) h order by h) as holidays,
+           hours_override, providers, provider_settings, turn_deadline_ms, max_silence_prompts, escalation_rules,
+           default_transfer_user_id, monthly_budget_usd::float8 as monthly_budget_usd,
+           public.is_within_business_hours(c) as open_now
+    from public.agent_configs c where is_active
+  `;
+  return row ?? null;
+}
+
+/** Columns an admin may change, one group per settings form. */
+export type ConfigPatch = Partial<{
+  business_name: string;
+  greeting: string;
+  returning_greeting: string;
+  system_prompt: string;
+  voice: string;
+  language: string;
+  timezone: string;
+  business_hours: WeeklyHours;
+  holidays: string[];
+  hours_override: 'open' | 'closed' | null;
+  providers: string[];
+  provider_settings: Record<string, unknown>;
+  turn_deadline_ms: number;
+  max_silence_prompts: number;
+  escalation_rules: Record<string, unknown>;
+  default_transfer_user_id: string | null;
+  monthly_budget_usd: number;
+}>;
+
+const JSON_COLUMNS = new Set(['business_hours', 'provider_settings', 'escalation_rules']);
+
+/** Apply a patch to the active configuration; false when nothing was updated. */
+export async function updateActiveConfig(tx: Tx, patch: ConfigPatch): Promise<boolean> {
+  const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return true;
+  const values: Record<string, unknown> = {};
+  for (const [k, v] of entries) values[k] = JSON_COLUMNS.has(k) ? tx.json(v as never) : v;
+  const rows = await tx`update public.agent_configs set ${tx(values)} where is_active returning id`;
+  return rows.length === 1;
+}

@@ -1,0 +1,28 @@
+/** Shapes shared by the server and the browser (dates arrive as strings over SSE). */
+
+export interface LiveCall {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  from_number: string;
+  to_number: string;
+  status: string;
+  started_at: Date | string;
+  ended_at: Date | string | null;
+  escalated: boolean;
+  outcome: string | null;
+  customer_id: string | null;
+  customer_name: string | null;
+}
+
+export interface TranscriptLine {
+  id: number;
+  conversation_id: string;
+  turn: number;
+  role: 'caller' | 'agent';
+  kind: string;
+  content: string;
+  latency_ms: number | null;
+  provider: string | null;
+  tools: string[] | null;
+  created_at: Date | string;
+}

@@ -1,0 +1,17 @@
+import { services } from '$lib/server/app';
+import { asUser } from '$lib/server/db';
+import { requireMember } from '$lib/server/guard';
+import { RANGES, dailyFigures, latencyPercentiles, monthToDate, rangeDays } from '$lib/server/queries/analytics';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+  const member = requireMember(locals);
+  const days = rangeDays(url.searchParams);
+  return asUser(services().sql, member.claims, async (tx) => ({
+    days,
+    ranges: RANGES,
+    daily: await dailyFigures(tx, days),
+    latency: await latencyPercentiles(tx, days),
+    month: await monthToDate(tx),
+  }));
+};

@@ -1,0 +1,81 @@
+import { error } from '@sveltejs/kit';
+import { services } from '$lib/server/app';
+import { requireMember } from '$lib/server/guard';
+import { formatSse, type Subscription } from '$lib/server/live';
+import type { RequestHandler } from './$types';
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * Server-Sent Events: live calls (`snapshot`, `call`) and transcript lines (`message`, with the
+ * message id as event id). A reconnecting EventSource sends Last-Event-ID and gets what it
+ * missed; a fresh one says where its page left off with `?after=`.
+ */
+export const GET: RequestHandler = async ({ locals, request, url }) => {
+  const member = requireMember(locals);
+  const conversation = url.searchParams.get('conversation');
+  if (conversation && !uuid.test(conversation)) error(400, 'conversation must be a call id');
+  const resume = request.headers.get('last-event-id') ?? url.searchParams.get('after') ?? '0';
+  const lastId = /^\d{1,15}$/.test(resume) ? Number(resume) : 0;
+
+  const { live } = services();
+  const encoder = new TextEncoder();
+  let unsubscribe: (() => void) | null = null;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let closed = false;
+
+  const close = () => {
+    closed = true;
+    clearInterval(heartbeat);
+    unsubscribe?.();
+  };
+
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const write = (chunk: string) => {
+        if (closed) return;
+        try {
+          controller.enqueue(encoder.encode(chunk));
+        } catch {
+          close();
+        }
+      };
+      write('retry: 1000\n\n');
+      const sub: Subscription = {
+        claims: member.claims,
+        conversationId: conversation,
+        lastId,
+        send: (event, data, id) => write(formatSse(event, data, id)),
+        close: () => {
+          close();
+          try {
+            controller.close();
+          } catch {
+            // already closed by the client
+          }
+        },
+      };
+      heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS);
+      request.signal.addEventListener('abort', close);
+      try {
+        unsubscribe = await live.subscribe(sub);
+        if (closed) unsubscribe();
+      } catch (err) {
+        console.error(JSON.stringify({ msg: 'live subscribe failed', error: String(err) }));
+        close();
+        controller.close();
+      }
+    },
+    cancel: close,
+  });
+
+  return new Response(stream, {
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    },
+  });
+};
