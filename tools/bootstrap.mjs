@@ -2,7 +2,7 @@
 // Installs what a fresh machine lacks before any TypeScript tool can run: npm packages, and on
 // Debian the OS packages of the local stack. Plain Node with no dependencies on purpose.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,8 +39,11 @@ function installOsPackages() {
 }
 
 function installNpmPackages() {
+  // npm writes node_modules/.package-lock.json on every install: older than the lockfile means stale.
   const marker = join(root, 'node_modules', '.package-lock.json');
-  if (existsSync(marker) && existsSync(join(root, 'node_modules', '.bin', 'tsx'))) return;
+  const lock = join(root, 'package-lock.json');
+  const fresh = existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs);
+  if (fresh && existsSync(join(root, 'node_modules', '.bin', 'tsx'))) return;
   console.log('bootstrap: installing npm packages');
   run('npm', existsSync(join(root, 'package-lock.json')) ? ['ci', '--no-audit', '--no-fund'] : ['install']);
 }
