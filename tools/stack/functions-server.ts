@@ -14,6 +14,13 @@ async function discover(): Promise<Map<string, HandlerFactory>> {
   const found = new Map<string, HandlerFactory>();
   for await (const entry of Deno.readDir(functionsDir)) {
     if (!entry.isDirectory || entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
+    const handlerFile = new URL(`${entry.name}/handler.ts`, functionsDir);
+    try {
+      await Deno.stat(handlerFile);
+    } catch {
+      console.log(JSON.stringify({ level: 'warn', message: 'function folder without handler.ts skipped', function: entry.name }));
+      continue;
+    }
     const module = await import(new URL(`${entry.name}/handler.ts`, functionsDir).href);
     found.set(entry.name, module.createHandler as HandlerFactory);
   }
@@ -24,10 +31,21 @@ const rt = productionRuntime(Deno.env.toObject());
 const handlers = new Map<string, (req: Request) => Promise<Response>>();
 for (const [name, factory] of await discover()) handlers.set(name, factory(rt));
 
+/** The bench's baseline: the same server answering a static TwiML document, no database, no brain. */
+const BASELINE_PATH = '/functions/v1/_baseline';
+const baselineTwiml = '<?xml version="1.0" encoding="UTF-8"?><Response><Gather input="speech dtmf" ' +
+  'action="/functions/v1/_baseline" method="POST"><Say>Static baseline.</Say></Gather></Response>';
+
+async function baseline(req: Request): Promise<Response> {
+  await req.arrayBuffer();
+  return new Response(baselineTwiml, { headers: { 'content-type': 'text/xml; charset=utf-8' } });
+}
+
 Deno.serve({ hostname: '127.0.0.1', port, onListen: () => {
   console.log(JSON.stringify({ level: 'info', message: 'functions server listening', port, functions: [...handlers.keys()] }));
 } }, (req) => {
   const url = new URL(req.url);
+  if (url.pathname === BASELINE_PATH) return baseline(req);
   const match = /^\/functions\/v1\/([^/]+)(\/.*)?$/.exec(url.pathname);
   const handler = match && handlers.get(match[1]);
   if (!handler) return Response.json({ error: 'function not found' }, { status: 404 });

@@ -9,6 +9,7 @@ import { isValidSignature } from '../twilio/signature.ts';
 import { BadTwilioRequest, readTwilioForm, voiceParams, type VoiceParams } from '../twilio/request.ts';
 import { twimlResponse } from '../twilio/twiml.ts';
 import { publicRequestUrl } from './urls.ts';
+import { rateLimitRefusal } from '../ratelimit/limiter.ts';
 
 export interface WebhookRequest {
   params: VoiceParams;
@@ -49,6 +50,8 @@ export function twilioWebhook(
     } catch (err) {
       return plain(400, err instanceof BadTwilioRequest ? err.reason : 'bad request');
     }
+    const refusal = await rateLimitRefusal(rt, name, params.from, req);
+    if (refusal) return twimlResponse(refusal);
     const u = new URL(req.url);
     const subpath = u.pathname.replace(new RegExp(`^/${name}`), '') || '/';
     const w: WebhookRequest = { params, subpath, query: u.searchParams, receivedAt };

@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import type { AgentConfig, Brain, TeamMember } from '../brain/types.ts';
 import { readConfig, type AppConfig } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
+import type { CallLimiter } from '../ratelimit/limiter.ts';
 
 export type Sql = postgres.Sql;
 
@@ -15,6 +16,8 @@ export interface Runtime {
   brain: (agent: AgentConfig) => Brain;
   /** The last agent config and team read from the database, for answering while it is down. */
   lastKnown: { agent?: AgentConfig; team?: TeamMember[] };
+  /** Per-caller and per-source limits on the Twilio webhooks; absent when Upstash is not configured. */
+  limiter?: CallLimiter;
 }
 
 export type HandlerFactory = (rt: Runtime) => (req: Request) => Promise<Response>;
@@ -47,5 +50,6 @@ export function createRuntime(
     log,
     brain: deps.brain,
     lastKnown: overrides.lastKnown ?? {},
+    limiter: overrides.limiter,
   };
 }

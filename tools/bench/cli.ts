@@ -1,0 +1,107 @@
+/**
+ * `npm run bench`: N simulated calls at once against the running stack, each many turns, then
+ * the same load against a static TwiML route (the HTTP stack's own cost), then a cold start.
+ *   --calls N (100)  --turns T per call (10)  --think-ms MS between turns (0)  --profile dev|test
+ *   --json (last line: the figures as JSON)  --no-cold-start  --keep-data (leave the bench's rows)
+ *   --functions-pid PID (measure this server instead, with SIM_FUNCTIONS_URL pointing at it)
+ */
+import { loadavg } from 'node:os';
+import postgres from 'postgres';
+import { profileFrom, stackLayout } from '../stack/config.ts';
+import { resolveTarget } from '../sim/target.ts';
+import { assertLocalDatabase } from '../sim/scenario-db.ts';
+import { runBaseline, runCalls } from './load.ts';
+import { removeBenchCalls, storedMessages } from './db.ts';
+import { cpuMeter, rssSampler, stackPids } from './procs.ts';
+import { measureColdStart, type ColdStart } from './cold-start.ts';
+import { round1, summarise } from './stats.ts';
+import { printTable } from './report.ts';
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number`);
+  return value;
+}
+
+const flag = (name: string) => process.argv.includes(`--${name}`);
+const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+async function main(): Promise<void> {
+  const profile = profileFrom(process.argv);
+  const layout = stackLayout(profile);
+  const calls = Math.max(1, Math.floor(option('calls', 100)));
+  const turns = Math.max(1, Math.floor(option('turns', 10)));
+  const thinkMs = option('think-ms', 0);
+  const target = await resolveTarget(profile);
+  if (!target.functionsUp) throw new Error(`the ${profile} stack's functions are not up: npm run stack:up -- --profile ${profile}`);
+  assertLocalDatabase(target.dbUrl, [target.stackDbUrl!]);
+  const sql = postgres(target.dbUrl, { max: 2, onnotice: () => {} });
+  try {
+    await removeBenchCalls(sql);
+    // Other work on the machine skews every figure; it is reported beside them.
+    const loadBefore = round1(loadavg()[0]!);
+    say(`warm-up: ${Math.min(calls, 20)} calls x 3 turns`);
+    await runCalls(target, { calls: Math.min(calls, 20), turns: 3, thinkMs: 0, firstCaller: 9000 });
+    await runBaseline(target, { calls: Math.min(calls, 20), turns: 3, thinkMs: 0 });
+
+    say(`baseline: ${calls} concurrent x ${turns + 1} posts to /_baseline`);
+    const baseline = await runBaseline(target, { calls, turns, thinkMs });
+
+    say(`load: ${calls} concurrent calls x ${turns} turns, think ${thinkMs} ms`);
+    const pids = stackPids(layout);
+    if (process.argv.includes('--functions-pid')) pids.functions = option('functions-pid', 0);
+    const rss = rssSampler(pids);
+    const cpu = cpuMeter(pids);
+    const load = await runCalls(target, { calls, turns, thinkMs });
+    const cpuSeconds = cpu.stop();
+    const rssMb = rss.stop();
+
+    const latencies = load.outcomes.flatMap((o) => o.latencies);
+    const turnCount = latencies.length;
+    const callerTurns = load.outcomes.reduce((n, o) => n + o.callerTurns, 0);
+    const errors = load.outcomes.reduce((n, o) => n + o.errors, 0);
+    // Each greeting is one agent message; each caller turn is the caller's words and the reply.
+    const expected = load.outcomes.length + 2 * callerTurns;
+    const stored = await storedMessages(sql, load.outcomes.map((o) => o.callSid));
+    const s = summarise(latencies);
+    const b = summarise(baseline.latencies);
+
+    let coldStart: ColdStart | null = null;
+    if (!flag('no-cold-start')) {
+      say('cold start: a second functions server on a spare port');
+      coldStart = await measureColdStart(layout, target, 9999);
+    }
+
+    const figures = {
+      profile, calls, turns_per_call: turns, think_ms: thinkMs, load_avg_before: loadBefore,
+      turns: turnCount, caller_turns: callerTurns,
+      turns_per_s: round1(turnCount / load.seconds),
+      p50_ms: s.p50, p95_ms: s.p95, p99_ms: s.p99, max_ms: s.max, mean_ms: round1(s.mean),
+      errors, lost_messages: expected - stored.messages, doubled_messages: stored.doubled,
+      rss_mb: rssMb,
+      // CPU per turn of each process: where the machine's two cores go.
+      cpu_ms_per_turn: {
+        functions: round1((1000 * cpuSeconds.functions) / turnCount),
+        postgres: round1((1000 * cpuSeconds.postgres) / turnCount),
+        worker: round1((1000 * cpuSeconds.worker) / turnCount),
+        bench: round1((1000 * cpuSeconds.bench) / turnCount),
+      },
+      baseline_p50_ms: b.p50, baseline_p99_ms: b.p99, baseline_errors: baseline.errors,
+      p50_vs_baseline: round1(s.p50 / b.p50),
+      cold_start: coldStart,
+    };
+    const details = load.outcomes.flatMap((o) => o.errorDetails);
+    printTable(figures, details);
+    if (flag('json')) console.log(JSON.stringify(figures));
+  } finally {
+    if (!flag('keep-data')) await removeBenchCalls(sql).catch(() => {});
+    await sql.end();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
