@@ -15,6 +15,7 @@ const osPackages = [
   ['postgresql-15-pgtap', '/usr/share/postgresql/15/extension/pgtap.control'],
   ['libtap-parser-sourcehandler-pgtap-perl', '/usr/bin/pg_prove'],
   ['chromium', '/usr/bin/chromium'],
+  ['redis-server', '/usr/bin/redis-server'],
 ];
 
 function run(cmd, args) {

@@ -72,12 +72,28 @@ export async function placeCall(sql: Sql, opts: { from?: string; turns?: Turn[];
   }
   if (!opts.open) {
     await finish(sql, call.callSid);
+    await settleAnalysis(sql, call.id);
     await asService(sql, (tx) => tx`
       update public.conversations set summary = ${opts.summary ?? 'Caller asked about opening hours.'},
         sentiment_score = ${opts.sentiment ?? 0.4} where id = ${call.id}
     `);
   }
   return { ...call, from };
+}
+
+/**
+ * Closing a call queues its analysis (`analyse_call:<id>`); a running jobs worker would overwrite
+ * the fixture's summary. Wait for the worker to finish it, or, with no worker, retire the job.
+ */
+async function settleAnalysis(sql: Sql, conversationId: string): Promise<void> {
+  const key = `analyse_call:${conversationId}`;
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const [job] = await sql<{ state: string }[]>`select state from public.jobs where dedupe_key = ${key}`;
+    if (!job || job.state === 'done' || job.state === 'dead') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await sql`update public.jobs set state = 'done', finished_at = now() where dedupe_key = ${key} and state = 'queued'`;
 }
 
 class Rollback extends Error {}

@@ -103,7 +103,9 @@ function optionalNumber(value: string | undefined): number | undefined {
 export function voiceParams(form: TwilioForm): VoiceParams {
   const callSid = form.get('CallSid') ?? '';
   if (!callSidPattern.test(callSid)) throw new BadTwilioRequest('CallSid missing or malformed');
-  const speech = form.get('SpeechResult')?.trim();
+  // Postgres text cannot hold NUL, and no recogniser produces control characters: drop them.
+  // deno-lint-ignore no-control-regex
+  const speech = form.get('SpeechResult')?.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '').trim();
   const digits = form.get('Digits')?.trim();
   return {
     callSid,
