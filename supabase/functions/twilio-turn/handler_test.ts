@@ -109,6 +109,23 @@ Deno.test({ name: 'twilio-turn', ...needsDb, fn: async (t) => {
     assert(unknown.verbs.includes('Record') || unknown.verbs.includes('Dial'));
   });
 
+  await t.step('the config and team are read once per version: an edit reaches the next turn', async () => {
+    const { callSid, from } = await startTestCall(rt);
+    await turn(callSid, from, 'n=1', { SpeechResult: 'first' });
+    const version = rt.turnConfig!.version;
+    await turn(callSid, from, 'n=2', { SpeechResult: 'second' });
+    assertEquals(rt.turnConfig!.version, version);
+    const [{ prompt }] = await db`select system_prompt as prompt from agent_configs where is_active`;
+    try {
+      await db`update agent_configs set system_prompt = ${prompt + ' Be brief.'} where is_active`;
+      await turn(callSid, from, 'n=3', { SpeechResult: 'third' });
+      assert(rt.turnConfig!.version !== version, 'the version changed');
+      assertMatch(brain.seen.at(-1)!.config.system_prompt, /Be brief\.$/);
+    } finally {
+      await db`update agent_configs set system_prompt = ${prompt} where is_active`;
+    }
+  });
+
   await db.end();
   await rt.sql.end();
 } });

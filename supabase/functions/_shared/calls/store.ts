@@ -25,8 +25,10 @@ export interface TurnSnapshot {
   conversation: { id: string; call_sid: string; direction: 'inbound' | 'outbound'; from_number: string; to_number: string;
     state: Record<string, unknown>; last_turn: number; ended_at: string | null; transferred_to: string | null };
   customer: Customer | null;
-  config: AgentConfig;
-  team: TeamMember[];
+  /** The version of the call's config and the team; they come only when the caller's is stale. */
+  config_version: string;
+  config?: AgentConfig;
+  team?: TeamMember[];
   history: StoredTurn[];
 }
 
@@ -54,8 +56,8 @@ export const store = {
   recordGreeting: (sql: Sql, callSid: string, greeting: string) =>
     sql`select public.record_greeting(${callSid}, ${greeting})`.then(() => undefined),
 
-  loadTurnContext: (sql: Sql, callSid: string) =>
-    one<TurnSnapshot>(sql`select public.load_turn_context(${callSid}) as r`),
+  loadTurnContext: (sql: Sql, callSid: string, knownConfigVersion: string | null) =>
+    one<TurnSnapshot>(sql`select public.load_turn_context(${callSid}, ${knownConfigVersion}) as r`),
 
   recordTurn: (sql: Sql, t: { callSid: string; turn: number; input: StoredInput; reply: string; meta: TurnMeta;
     state: Record<string, unknown>; actions: TurnActions }) =>

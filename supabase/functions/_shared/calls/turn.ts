@@ -4,7 +4,7 @@
  * the Gather action's URL, so a retried webhook replays the stored answer.
  */
 import type { Runtime } from '../runtime/runtime.ts';
-import type { BrainServices, TurnContext, TurnInput, TurnResult } from '../brain/types.ts';
+import type { AgentConfig, BrainServices, TeamMember, TurnContext, TurnInput, TurnResult } from '../brain/types.ts';
 import { isWithinHours } from '../brain/hours.ts';
 import { store, type StoredInput, type TurnSnapshot } from './store.ts';
 import { renderTurn } from './render.ts';
@@ -34,7 +34,21 @@ function servicesFor(rt: Runtime): BrainServices {
   return { searchKnowledge: (query, limit = 3) => store.searchKnowledge(rt.sql, query, limit) };
 }
 
-function contextFrom(snap: TurnSnapshot, rt: Runtime, n: number, input: TurnInput, dial?: string): TurnContext {
+type Snapshot = TurnSnapshot & { config: AgentConfig; team: TeamMember[] };
+
+/** The turn's snapshot, with the config and team from the process's copy when it is current. */
+async function loadSnapshot(rt: Runtime, callSid: string): Promise<Snapshot> {
+  const cached = rt.turnConfig;
+  const snap = await store.loadTurnContext(rt.sql, callSid, cached?.version ?? null);
+  if (snap.config && snap.team) {
+    rt.turnConfig = { version: snap.config_version, agent: snap.config, team: snap.team };
+    return snap as Snapshot;
+  }
+  if (!cached) throw new Error('turn context came without a config');
+  return { ...snap, config: cached.agent, team: cached.team };
+}
+
+function contextFrom(snap: Snapshot, rt: Runtime, n: number, input: TurnInput, dial?: string): TurnContext {
   const now = rt.now();
   return {
     callSid: snap.conversation.call_sid,
@@ -66,7 +80,7 @@ function guardTransfer(result: TurnResult, ctx: TurnContext): TurnResult {
 
 export async function takeTurn(rt: Runtime, w: WebhookRequest): Promise<string> {
   const { n, input, stored, dial } = turnInput(w);
-  const snap = await store.loadTurnContext(rt.sql, w.params.callSid);
+  const snap = await loadSnapshot(rt, w.params.callSid);
   rt.lastKnown.agent = snap.config;
   rt.lastKnown.team = snap.team;
   const ctx = contextFrom(snap, rt, n, input, dial);

@@ -16,6 +16,11 @@ export interface Runtime {
   brain: (agent: AgentConfig) => Brain;
   /** The last agent config and team read from the database, for answering while it is down. */
   lastKnown: { agent?: AgentConfig; team?: TeamMember[] };
+  /**
+   * The agent config and team the last turn read, with their version; replaced whole, never
+   * mutated, so a turn that captured it keeps a consistent pair.
+   */
+  turnConfig?: { version: string; agent: AgentConfig; team: TeamMember[] };
   /** Per-caller and per-source limits on the Twilio webhooks; absent when Upstash is not configured. */
   limiter?: CallLimiter;
 }
