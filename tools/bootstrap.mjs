@@ -46,7 +46,9 @@ function installNpmPackages() {
   const fresh = existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs);
   if (fresh && existsSync(join(root, 'node_modules', '.bin', 'tsx'))) return;
   console.log('bootstrap: installing npm packages');
-  run('npm', existsSync(join(root, 'package-lock.json')) ? ['ci', '--no-audit', '--no-fund'] : ['install']);
+  // Not `npm ci`: the registry here lacks the Supabase CLI's binaries for other platforms, so the
+  // lockfile cannot list them and `npm ci` refuses it; `npm install` keeps to the lockfile anyway.
+  run('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 installOsPackages();
