@@ -41,12 +41,14 @@ function untilInterrupted(layout: StackLayout): Promise<void> {
       if (down !== last) console.error(down ? `stack: not answering: ${down}` : 'stack: all parts answering again');
       last = down;
     }, 5000);
+    // Ctrl-C reaches this process more than once (from the terminal and relayed by npm and tsx):
+    // the listeners stay, so a second signal cannot kill the shutdown half-way.
     const stop = () => {
       clearInterval(timer);
       resolve();
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
 }
 
