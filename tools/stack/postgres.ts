@@ -20,10 +20,13 @@ function osUser(): { uid: number; gid: number } | null {
   return { uid, gid };
 }
 
-/** Runs a PostgreSQL binary as the cluster's owner. */
+/**
+ * Runs a PostgreSQL binary as the cluster's owner, in a session of its own (`setsid -w`), so a
+ * Ctrl-C meant for `npm start` cannot interrupt it half-way.
+ */
 function pgRun(bin: string, args: string[]): string {
   const cmd = join(pgBin, bin);
-  return isRoot ? run('runuser', ['-u', 'postgres', '--', cmd, ...args]) : run(cmd, args);
+  return run('setsid', ['-w', ...(isRoot ? ['runuser', '-u', 'postgres', '--'] : []), cmd, ...args]);
 }
 
 /** Whether the postgres OS user can reach a folder (a clone under /root is closed to it). */
