@@ -13,16 +13,18 @@ export async function storedMessages(sql: Sql, callSids: string[]): Promise<{ me
 }
 
 /** Conversations (with their messages and tasks) and customers of the bench's callers. */
-export async function removeBenchCalls(sql: Sql): Promise<void> {
-  const like = `${BENCH_NUMBER_PREFIX}%`;
+export function removeBenchCalls(sql: Sql): Promise<void> {
+  return removeCallers(sql, BENCH_NUMBER_PREFIX);
+}
+
+/** Removes every conversation, task, queued job and customer of callers under a number prefix. */
+export async function removeCallers(sql: Sql, prefix: string): Promise<void> {
+  const like = `${prefix}%`;
   await sql.begin(async (tx) => {
     // Jobs the calls' triggers queued (analysis, notifications, CRM) would fail once their rows are gone.
-    const [{ jobs }] = await tx<{ jobs: boolean }[]>`select to_regclass('public.jobs') is not null as jobs`;
-    if (jobs) {
-      await tx`delete from jobs where payload ->> 'conversation_id' in (select id::text from conversations where from_number like ${like})
-        or payload ->> 'customer_id' in (select id::text from customers where phone_number like ${like})
-        or payload ->> 'task_id' in (select id::text from scheduled_tasks where phone_number like ${like})`;
-    }
+    await tx`delete from jobs where payload ->> 'conversation_id' in (select id::text from conversations where from_number like ${like})
+      or payload ->> 'customer_id' in (select id::text from customers where phone_number like ${like})
+      or payload ->> 'task_id' in (select id::text from scheduled_tasks where phone_number like ${like})`;
     await tx`delete from scheduled_tasks where phone_number like ${like}
       or conversation_id in (select id from conversations where from_number like ${like})`;
     await tx`delete from conversations where from_number like ${like}`;
