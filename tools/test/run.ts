@@ -2,7 +2,7 @@
  * `npm test`: brings up a fresh test stack on its own ports (so it runs beside a dev stack), runs
  * every suite against it, tears it down, and exits non-zero if any suite failed.
  *   npm test                 all suites
- *   npm test -- db deno      only these suites (db, deno, vitest, scenarios)
+ *   npm test -- db deno      only these suites (db, deno, vitest, scenarios: the scripted calls)
  *   npm test -- --keep       leave the test stack up afterwards
  */
 import { spawnSync } from 'node:child_process';
@@ -20,6 +20,7 @@ const chosen = args.filter((a): a is Suite => (allSuites as string[]).includes(a
 const suites = chosen.length > 0 ? chosen : allSuites;
 const keep = args.includes('--keep');
 const layout = stackLayout('test');
+const scenarioTest = 'tests/scenarios.test.ts';
 
 function runSuite(name: Suite, cmd: string, cmdArgs: string[], env: Record<string, string>): boolean {
   console.log(`\n=== ${name}: ${[cmd.replace(repoRoot + '/', ''), ...cmdArgs].join(' ')}`);
@@ -57,11 +58,12 @@ async function main(): Promise<number> {
       results.push([suite, runSuite(suite, bin('deno'), ['test', '-A', '--config', 'supabase/functions/deno.json',
         'supabase/functions/'], env)]);
     } else if (suite === 'vitest') {
-      results.push([suite, runSuite(suite, bin('vitest'), ['run'], env)]);
+      results.push([suite, runSuite(suite, bin('vitest'), ['run', '--exclude', scenarioTest], env)]);
     } else {
-      results.push([suite, runSuite(suite, bin('tsx'), ['tools/sim/cli.ts', '--profile', 'test', '--scenario',
-        '../shared/scenarios', '--quiet'], env) && runSuite(suite, bin('tsx'), ['tools/sim/cli.ts', '--profile', 'test',
-        '--scenario', 'tests/scenarios', '--quiet'], env)]);
+      // Alone, not beside the other vitest files: scenarios set the shared hours override.
+      results.push([suite, runSuite(suite, bin('vitest'), ['run', scenarioTest], env) &&
+        runSuite(suite, bin('tsx'), ['tools/sim/cli.ts', '--profile', 'test', '--scenario', '../shared/scenarios',
+          '--quiet'], env)]);
     }
   }
   if (!keep) await down(layout, true);
