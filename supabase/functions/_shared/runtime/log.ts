@@ -22,8 +22,18 @@ export function memoryLogger(): Logger & { lines: Record<string, unknown>[] } {
   return { ...createLogger((line) => lines.push(JSON.parse(line))), lines };
 }
 
-/** The name and message of an error, safe to log (no request data is ever put in our errors). */
+/** SQLSTATEs our own SQL functions raise, with fixed messages that carry no caller data. */
+const ownSqlStates = new Set(['P0001', 'P0002', '22023', '22007', '42501']);
+
+/**
+ * The name and message of an error, safe to log. Postgres's own messages can quote a value
+ * ("invalid input syntax for type uuid: ..."), so for those only the SQLSTATE is kept.
+ */
 export function errorFields(err: unknown): LogFields {
-  if (err instanceof Error) return { error: err.name, detail: err.message.slice(0, 300) };
-  return { error: 'non-error thrown' };
+  if (!(err instanceof Error)) return { error: 'non-error thrown' };
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+    return { error: err.name, sqlstate: code, detail: ownSqlStates.has(code) ? err.message.slice(0, 300) : undefined };
+  }
+  return { error: err.name, detail: err.message.slice(0, 300) };
 }
