@@ -13,10 +13,6 @@ export function assertMatch(actual: string, pattern: RegExp, message?: string): 
   if (!pattern.test(actual)) throw new Error(message ?? `${JSON.stringify(actual)} does not match ${pattern}`);
 }
 
-export function assertNotMatch(actual: string, pattern: RegExp, message?: string): void {
-  if (pattern.test(actual)) throw new Error(message ?? `${JSON.stringify(actual)} matches ${pattern}`);
-}
-
 export async function assertRejects(fn: () => Promise<unknown>, pattern?: RegExp): Promise<Error> {
   try {
     await fn();

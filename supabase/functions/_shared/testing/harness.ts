@@ -4,7 +4,7 @@
  */
 import postgres from 'postgres';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { createRuntime, type HandlerFactory, type Runtime } from '../runtime/runtime.ts';
+import { createRuntime, type Runtime } from '../runtime/runtime.ts';
 import { memoryLogger } from '../runtime/log.ts';
 import { scriptedBrain } from './scripted_brain.ts';
 import { computeSignature } from '../twilio/signature.ts';
@@ -57,10 +57,6 @@ export async function signedRequest(pathAndQuery: string, params: Record<string,
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (signature !== null) headers['x-twilio-signature'] = signature;
   return new Request(`http://127.0.0.1/${pathAndQuery}`, { method: 'POST', headers, body });
-}
-
-export function handlerOf(factory: HandlerFactory, rt: Runtime) {
-  return factory(rt);
 }
 
 /** A direct connection for assertions about what was stored. */
