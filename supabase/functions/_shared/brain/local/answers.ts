@@ -3,12 +3,19 @@
  * the repair when nothing fits, and goodbye.
  */
 import type { Analysis } from './intents.ts';
-import { answerFromKnowledge, speakable } from './knowledge.ts';
+import {
+  aboutArticle,
+  answerFromKnowledge,
+  SERVICE_QUESTION,
+  serviceObject,
+  speakable,
+} from './knowledge.ts';
 import { say as phrase } from './phrases.ts';
 import { speakEmail } from './slots/email.ts';
 import { speakLastFour, speakPhone } from './slots/phone.ts';
 import { offerTransfer } from './flows.ts';
-import type { Utterance } from './text.ts';
+import { bookOnLeaving } from './callback.ts';
+import { contentStems, type Utterance } from './text.ts';
 import { callTool, known, say, type Work } from './work.ts';
 
 /** A short acknowledgement of what the caller just gave. */
@@ -100,6 +107,15 @@ export async function answerOrRepair(w: Work, u: Utterance, a: Analysis, filled:
     );
     return false;
   }
+  if (SERVICE_QUESTION.test(u.text) && !w.st.flow) {
+    // Who they serve: what the business does in general, honestly no more, and a follow-up.
+    const about = await aboutArticle(w.services);
+    w.intent = 'service_question';
+    if (about) say(w, speakable(about.body));
+    say(w, phrase.notSpecific(serviceObject(u.text)));
+    w.st.pending = 'offer_callback';
+    return false;
+  }
   if (filled.length) {
     w.intent = 'introduce';
     w.st.misses = 0;
@@ -150,7 +166,13 @@ function followUp(w: Work): boolean {
 
 /** Speak the knowledge base's answer; false when it has none. */
 export async function answer(w: Work, u: Utterance, a: Analysis, strict: boolean): Promise<boolean> {
-  const hits = await answerFromKnowledge(w.services, u.raw, strict ? 3 : 1);
+  let hits = await answerFromKnowledge(w.services, u.raw, strict ? 3 : 1);
+  const thing = serviceObject(u.text);
+  if (thing) {
+    // "Do you work with X?" is answered only by an article that names X.
+    const want = contentStems(thing);
+    hits = hits.filter((h) => contentStems(h.body).some((s) => want.includes(s)));
+  }
   if (!w.tools.includes('search_knowledge_base')) w.tools.push('search_knowledge_base');
   if (!hits.length) return false;
   w.intent = a.lead ? 'lead' : 'question';
@@ -175,6 +197,7 @@ export function miss(w: Work): void {
 
 /** Say goodbye (with the booked callback, if any) and hang up. */
 export async function goodbye(w: Work): Promise<void> {
+  await bookOnLeaving(w);
   w.intent = 'goodbye';
   say(w, phrase.goodbye(known(w).name));
   await callTool(w, 'end_call', { reason: 'caller said goodbye' });

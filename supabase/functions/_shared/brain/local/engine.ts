@@ -4,7 +4,8 @@
  * action it takes goes through the same tool handlers the LLM providers use.
  */
 import type { Brain, BrainServices, TurnContext, TurnResult } from '../types.ts';
-import { advance, handOff, startCallback } from './flows.ts';
+import { advance, handOff } from './flows.ts';
+import { bookOnLeaving, startCallback } from './callback.ts';
 import { say as phrase } from './phrases.ts';
 import { parsePhone } from './slots/phone.ts';
 import { goodbye, speechTurn } from './policy.ts';
@@ -37,6 +38,8 @@ async function silenceTurn(w: Work): Promise<void> {
   w.st.silences++;
   if (w.st.silences > Math.max(0, w.ctx.config.max_silence_prompts ?? 2)) {
     w.intent = 'silence_hangup';
+    say(w, phrase.silenceLost());
+    await bookOnLeaving(w);
     say(w, phrase.silenceBye());
     await callTool(w, 'end_call', { reason: 'caller silent' });
     return;

@@ -1,7 +1,6 @@
 /**
- * Slot filling across turns: the lead flow (name → company → email → need → timeline → confirm)
- * and the callback flow (name → company when after hours → when → book → confirm the number),
- * plus hand-offs to a person. Each filled slot is saved through capture_lead straight away.
+ * Slot filling across turns: the lead flow (name → company → email → need → timeline → confirm),
+ * the callback flow (callback.ts), plus hand-offs to a person. Each filled slot is saved through capture_lead straight away.
  */
 import type { LeadFields } from '../types.ts';
 import { chooseMember } from '../tools/transfer_to_human.ts';
@@ -9,12 +8,12 @@ import { firstName } from '../tools/routing.ts';
 import type { Analysis } from './intents.ts';
 import { say as phrase } from './phrases.ts';
 import { parseSpokenEmail, speakEmail } from './slots/email.ts';
-import { businessNoun, extractCompany, extractName } from './slots/names.ts';
-import { isE164, parsePhone, speakLastFour, speakPhone } from './slots/phone.ts';
+import { extractName } from './slots/names.ts';
+import { businessNoun, extractCompany } from './slots/company.ts';
+import { parsePhone } from './slots/phone.ts';
 import { digitRuns } from './slots/numbers.ts';
-import { type DateParts, mergeWhen, parseWhen, type TimeParts } from './slots/when.ts';
-import { DAY_KEYS, zonedDateTime } from '../hours.ts';
-import type { CallbackReason, Pending } from './state.ts';
+import { advanceCallback, startCallback } from './callback.ts';
+import type { Pending } from './state.ts';
 import type { Utterance } from './text.ts';
 import { callTool, known, say, type Work } from './work.ts';
 
@@ -41,7 +40,9 @@ export async function captureSlots(
   const phone = phoneCue ? parsePhone(u.raw) : null;
   if (phone && phone !== have.phone) lead.phone = phone;
   const name = extractName(u, {
-    expect: p === 'name' && !TIME_WORDS.test(u.text),
+    // A bare name is also taken while the number is being confirmed (it often comes first).
+    expect: (p === 'name' || (p === 'confirm_phone' && !have.name && !a.affirm && !a.deny)) &&
+      !TIME_WORDS.test(u.text),
     weakCues: p !== 'company' && p !== 'email',
   });
   if (
@@ -84,130 +85,6 @@ export function startLead(w: Work): void {
   if (w.st.flow?.kind !== 'lead') w.st.flow = { kind: 'lead' };
 }
 
-/** Start a callback flow; the time may already be in the same sentence. */
-export function startCallback(w: Work, reason: CallbackReason, topic?: string, assignee?: string): void {
-  const t = topic ?? w.st.topic;
-  const member = assignee ? null : chooseMember({ turn: w.ctx, services: w.services }, t ?? '').member;
-  w.st.flow = { kind: 'callback', reason, topic: t, assignee: assignee ?? member?.user_id };
-  if (!w.st.callback?.at) w.st.callback = {};
-}
-
-function assigneeName(w: Work): string | undefined {
-  const id = w.st.flow?.assignee;
-  return w.ctx.team.find((m) => m.user_id === id)?.name;
-}
-
-/** Read a time out of this turn into the callback being arranged. */
-export function takeWhen(w: Work, u: Utterance): boolean {
-  const parsed = parseWhen(u.raw, w.ctx.now, w.ctx.config.timezone);
-  if (!parsed) return false;
-  const m = mergeWhen(w.st.callback, parsed, w.ctx.config.timezone);
-  w.st.callback = {
-    phone: w.st.callback?.phone,
-    date: m.date,
-    time: m.time,
-    dateSaid: m.dateSaid,
-    vague: m.vague,
-    text: m.text,
-  };
-  return true;
-}
-
-async function book(w: Work, closing = false, rebook = false): Promise<boolean> {
-  const cb = w.st.callback!;
-  const time = cb.date && cb.time && cb.vague ? withinDay(w, cb.date, cb.time) : cb.time;
-  const requested = cb.date && time
-    ? zonedDateTime({ ...cb.date, ...time }, w.ctx.config.timezone).toISOString()
-    : cb.text ?? '';
-  const who = assigneeName(w);
-  const name = known(w).name;
-  const topic = w.st.flow?.topic;
-  const notes = [
-    `Callback${topic ? ` about ${topic.replaceAll('_', ' ')}` : ''}`,
-    name && `for ${name}`,
-    who && `(${who})`,
-  ].filter(Boolean).join(' ');
-  const out = await callTool(w, 'schedule_callback', { when: requested, phone: cb.phone, notes });
-  if (!out.ok) {
-    w.st.pending = isE164(cb.phone ?? w.ctx.callerNumber) ? 'when' : 'phone';
-    say(w, out.result);
-    return true;
-  }
-  const booked = out.actions.callback!;
-  w.st.callback = { ...cb, at: booked.at, phone: booked.phone };
-  // On a new number the time stays as already read back.
-  if (!rebook) say(w, out.result);
-  w.intent = 'callback';
-  if (closing) {
-    w.st.flow = { ...w.st.flow!, done: true };
-    return true;
-  }
-  if (booked.phone !== w.ctx.callerNumber) {
-    say(
-      w,
-      rebook && phrase.gotIt(),
-      phrase.callbackPhoneOther(who, speakPhone(booked.phone)),
-      phrase.anythingElse(),
-    );
-    w.st.pending = 'anything_else';
-    w.st.flow = { ...w.st.flow!, done: true };
-  } else {
-    say(w, phrase.callbackPhone(who, speakLastFour(booked.phone)));
-    w.st.pending = 'confirm_phone';
-  }
-  w.intent = 'callback';
-  return true;
-}
-
-/** A part of the day ("Monday morning") kept inside that day's opening hours. */
-function withinDay(w: Work, date: DateParts, time: TimeParts): TimeParts {
-  const weekday = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay();
-  const spans = (w.ctx.config.business_hours[DAY_KEYS[weekday]] ?? []).map(([o, c]) => [toMin(o), toMin(c)]);
-  if (!spans.length) return time;
-  const t = time.hour * 60 + time.minute;
-  const open = Math.min(...spans.map(([o]) => o));
-  const close = Math.max(...spans.map(([, c]) => c));
-  const m = t < open ? open : t >= close ? Math.max(open, close - 60) : t;
-  return { hour: Math.floor(m / 60), minute: m % 60 };
-}
-
-function toMin(hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number);
-  return (h || 0) * 60 + (m || 0);
-}
-
-const RESCHEDULE =
-  /\b(?:actually|instead|change|make it|rather|how about|what about|can we do|could we do|reschedule|move it|switch)\b/;
-
-/** A new time for a callback already booked ("actually, make it Monday at 1"): book it again. */
-export async function reschedule(w: Work, u: Utterance): Promise<boolean> {
-  const cb = w.st.callback;
-  if (!cb?.at || w.st.flow?.kind !== 'callback') return false;
-  if (w.st.pending !== 'confirm_phone' && !RESCHEDULE.test(u.text)) return false;
-  const parsed = parseWhen(u.raw, w.ctx.now, w.ctx.config.timezone);
-  if (!parsed) return false;
-  const m = mergeWhen(cb, parsed, w.ctx.config.timezone);
-  w.st.callback = {
-    phone: cb.phone,
-    date: m.date,
-    time: m.time,
-    dateSaid: m.dateSaid,
-    vague: m.vague,
-    text: m.text,
-  };
-  w.st.flow = { ...w.st.flow, done: false };
-  w.st.pending = null;
-  await advance(w);
-  return true;
-}
-
-/** Re-book the callback at another number. */
-export async function rebookPhone(w: Work, phone: string): Promise<void> {
-  const wasBooked = !!w.st.callback?.at;
-  w.st.callback = { ...w.st.callback, phone };
-  if (w.st.callback.date && w.st.callback.time) await book(w, false, wasBooked);
-}
-
 /** Ask the next missing slot of the active flow, or finish it. Returns whether it said something. */
 export async function advance(w: Work, closing = false): Promise<boolean> {
   const flow = w.st.flow;
@@ -221,17 +98,7 @@ export async function advance(w: Work, closing = false): Promise<boolean> {
     say(w, text);
     return true;
   };
-  if (flow.kind === 'callback') {
-    if (need('name')) return ask('name', phrase.ask.name(w.st.pending === 'name'));
-    if (flow.reason === 'after_hours' && need('company')) {
-      return ask('company', phrase.ask.company(w.st.businessNoun));
-    }
-    const cb = w.st.callback ?? {};
-    if (cb.at) return false;
-    if (cb.date && cb.time) return await book(w, closing);
-    if (cb.date && !cb.time) return ask('when', phrase.ask.whenTime(dayWords(w)));
-    return ask('when', phrase.ask.when(assigneeName(w)));
-  }
+  if (flow.kind === 'callback') return await advanceCallback(w, closing);
   if (need('name')) return ask('name', phrase.ask.name(w.st.pending === 'name'));
   if (need('company')) return ask('company', phrase.ask.company(w.st.businessNoun));
   if (need('email')) return ask('email', phrase.ask.email(w.st.pending === 'email'));
@@ -255,16 +122,6 @@ export function finishLead(w: Work): void {
   say(w, phrase.leadDone(known(w).name, who?.name), phrase.anythingElse());
   w.st.flow = { ...w.st.flow!, done: true };
   w.st.pending = 'anything_else';
-}
-
-function dayWords(w: Work): string {
-  const d = w.st.callback?.date;
-  if (!d) return '';
-  const day = new Date(Date.UTC(d.year, d.month - 1, d.day)).toLocaleDateString('en-US', {
-    weekday: 'long',
-    timeZone: 'UTC',
-  });
-  return `on ${day}`;
 }
 
 /** Connect the caller to a person; outside hours (or nobody to take it) arrange a callback instead. */

@@ -5,7 +5,7 @@
  * is never read out for a question the knowledge base cannot answer.
  */
 import type { BrainServices, KnowledgeHit } from '../types.ts';
-import { contentStems } from './text.ts';
+import { contentStems, STOPWORDS } from './text.ts';
 
 /** Everyday phrasings → the words articles use. */
 const SYNONYMS: [RegExp, string][] = [
@@ -27,7 +27,10 @@ const SYNONYMS: [RegExp, string][] = [
   ],
   [/\b(?:spanish|english|language|languages|bilingual|espanol|español)\b/, 'languages'],
   [/\b(?:data|privacy|private|secure|security|encrypted|store|stored|delete|deleted|gdpr)\b/, 'data privacy'],
-  [/\b(?:email address|contact|reach you|website|web site|site)\b/, 'contact email website'],
+  [
+    /\b(?:email address|contact|reach you|reach your|(?<!\b(?:do|build|make|design|create|sell|offer|host)\s(?:\w+\s)?)(?:websites?|web sites?|site))\b/,
+    'contact email website',
+  ],
   [
     /\bwhat (?:else )?(?:do|does|can) (?:you|your (?:company|business|team|firm))(?: \w+){0,2} (?:do|offer|sell)\b|\bwhat(?:'s| is) your (?:company|business)\b|\bwhat you (?:guys |folks )?do\b|\babout (?:you|your company)\b|\bwhat (?:kind of|sort of) (?:company|business)\b|\bwhat(?: exactly)?(?:'s| is| are)(?: exactly)? (?:a |an |the |your |these |those )?(?:voice agents?|ai agents?|ai receptionists?|products?|services?)\b/,
     'about company services',
@@ -107,7 +110,44 @@ const GENERIC = new Set([
   'help',
   'someth',
   'question',
+  'up',
+  'out',
+  'off',
+  'down',
 ]);
+
+/**
+ * Whether the article answers what was asked. The question's own specific words the article lacks
+ * must not outnumber twice those it has (a word in its title or tags counts double; an everyday
+ * phrasing it answers, "how much" for a price, counts once), at least one of its own words must be
+ * answered, and a match only in an article's body is enough only when nothing else was asked. "Do you work with restaurants?" is not answered by
+ * the integrations article just because "work with" is a way of asking about integrations.
+ */
+function relevant(question: string, matched: Set<string>, strong: Set<string>): boolean {
+  const own = new Set(contentStems(question).filter((s) => !GENERIC.has(s)));
+  const lower = question.toLowerCase();
+  const covered = new Set<string>();
+  let phrasings = 0;
+  for (const [re, words] of SYNONYMS) {
+    if (!re.test(lower) || !contentStems(words).some((w) => matched.has(w))) continue;
+    if (contentStems(words).some((w) => strong.has(w))) phrasings++;
+    for (const m of lower.matchAll(new RegExp(re.source, 'g'))) {
+      contentStems(m[0]).forEach((s) => covered.add(s));
+    }
+  }
+  if (!own.size) return true;
+  let hit = 0;
+  let missing = 0;
+  let firm = phrasings > 0;
+  for (const s of own) {
+    if (strong.has(s)) hit += 2;
+    else if (matched.has(s) || covered.has(s)) hit++;
+    else missing++;
+    if (strong.has(s) || covered.has(s)) firm = true;
+  }
+  // At least one of the question's own words must be answered, not only its phrasing.
+  return hit > 0 && (firm || missing === 0) && missing <= 2 * (hit + phrasings);
+}
 
 async function best(services: BrainServices, question: string, minScore: number) {
   const query = knowledgeQuery(question);
@@ -123,6 +163,7 @@ async function best(services: BrainServices, question: string, minScore: number)
       return { hit, i, ...o, mine: o.matched.size, cover: titleCover(stems, hit) };
     })
     .filter((r) => r.score >= minScore && (!specific.size || [...r.matched].some((s) => specific.has(s))))
+    .filter((r) => relevant(question, r.matched, r.strong))
     .sort((a, b) => b.mine - a.mine || b.score - a.score || b.cover - a.cover || a.i - b.i);
   return ranked[0]?.hit ?? null;
 }
@@ -165,4 +206,44 @@ export function speakable(text: string): string {
     .replace(/^\s*[-•]\s*/gm, '')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** "Do you work with restaurants?", "what industries do you serve?": who and what the business serves. */
+export const SERVICE_QUESTION =
+  /\b(?:do|can|could|would|will) (?:you|y'all|your (?:company|team|agents?|product|service))(?: guys| folks| all)?(?: also| ever| even)? (?:work with|serve|do|build|make|design|offer|sell|provide|handle|cater to|deal with|help|take on|work for)\b(?! (?:me|us|my|our|you|it|this|that|them)\b)|\bwhat (?:kinds?|types?|sorts?) of (?:businesses|companies|clients|customers|industries|work)\b|\b(?:which|what) (?:industries|businesses|sectors|markets)\b|\bwho (?:do you|are your) (?:serve|work with|customers|clients)\b/;
+
+const OBJECT_SKIP = new Set([
+  'a',
+  'an',
+  'the',
+  'any',
+  'some',
+  'lots',
+  'lot',
+  'of',
+  'like',
+  'other',
+  'small',
+  'also',
+]);
+
+/** The thing asked about in a service question ("restaurants", "dental offices"), or null. */
+export function serviceObject(text: string): string | null {
+  const m = SERVICE_QUESTION.exec(text.toLowerCase());
+  if (!m || m[0].startsWith('what') || m[0].startsWith('which') || m[0].startsWith('who')) return null;
+  const rest = text.toLowerCase().slice(m.index + m[0].length).match(/[a-z']+|[,.?!]/g) ?? [];
+  let i = 0;
+  while (i < rest.length && OBJECT_SKIP.has(rest[i])) i++;
+  const out: string[] = [];
+  for (; i < rest.length && out.length < 3; i++) {
+    if (/^[,.?!]$/.test(rest[i]) || (STOPWORDS.has(rest[i]) && rest[i] !== 'and')) break;
+    out.push(rest[i]);
+  }
+  while (out.length && out[out.length - 1] === 'and') out.pop();
+  return out.length ? out.join(' ') : null;
+}
+
+/** The article that says what the business does (for questions it cannot answer more precisely). */
+export async function aboutArticle(services: BrainServices): Promise<KnowledgeHit | null> {
+  return await best(services, 'what does your company do', 1);
 }

@@ -93,3 +93,15 @@ Deno.test('answerFromKnowledge: one article per question asked', async () => {
 Deno.test('speakable: no markdown, no URL schemes', () => {
   eq(speakable('**Visit** https://www.legacyai.info\n- now'), 'Visit legacyai.info now');
 });
+
+Deno.test('answerFromKnowledge: a weak match is not read out ("do you work with restaurants?")', async () => {
+  const { answerFromKnowledge } = await import('./knowledge.ts');
+  const { fixtureServices, altServices } = await import('./testdata/fixture.ts');
+  for (const services of [fixtureServices, altServices]) {
+    for (const q of ['do you guys work with restaurants', 'is there a discount if we sign up for a year']) {
+      eq((await answerFromKnowledge(services, q)).length, 0, q);
+    }
+    ok((await answerFromKnowledge(services, 'does it work with salesforce')).length === 1);
+    ok((await answerFromKnowledge(services, 'hang on how much is it a month')).length === 1);
+  }
+});

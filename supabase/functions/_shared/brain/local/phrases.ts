@@ -11,6 +11,7 @@ const comma = (name?: string | null) => (name ? `, ${first(name)}` : '');
 export const say = {
   ask: {
     name: (again: boolean) => (again ? 'Sorry, could I get your name?' : 'May I have your name, please?'),
+    nameForCallback: () => 'And may I have your name, so they know who to ask for?',
     company: (noun?: string) => `And what's the name of your ${noun ?? 'company'}?`,
     email: (again: boolean) =>
       again
@@ -33,8 +34,11 @@ export const say = {
     `${
       who ? first(who) : 'We'
     } will call you at the number you're calling from, ending in ${lastFour}. Is that the best number?`,
+  confirmPhoneAgain: (lastFour: string) => `Is the number ending in ${lastFour} the best one to reach you?`,
   callbackPhoneOther: (who: string | undefined, spoken: string) =>
     `${who ? first(who) : 'We'} will call you at ${spoken}.`,
+  bookedOnLeaving: (who: string | undefined, when: string) =>
+    `I've booked ${who ? first(who) : 'the team'} to call you back at the next opening, ${when}.`,
   allSet: () => "Great, you're all set.",
   leadConfirm: (parts: string) => `Just to confirm, I have ${parts}. Is that right?`,
   leadDone: (name: string | undefined, who: string | undefined) =>
@@ -73,6 +77,10 @@ export const say = {
     `I can't share that or step outside my role, but I'm happy to help with questions about ${business}, our services and pricing, or booking a call with the team.`,
   offTopic: (business: string) =>
     `That's outside what I can help with, but I'm happy to answer questions about ${business}, our services and pricing, or set up a call with the team.`,
+  notSpecific: (thing: string | null) =>
+    `I don't have details ${
+      thing ? `about ${thing} specifically` : 'beyond that'
+    }, but someone from our team can tell you more. Would you like a callback?`,
   unknownFact: () =>
     "I don't have that detail, but someone from our team can follow up with you. Would you like a callback?",
   repair: () => "Sorry, I didn't quite catch that. Could you say it another way?",
@@ -85,7 +93,9 @@ export const say = {
   keypad: () =>
     "Sorry, I can't use the keypad for that. Press 0 to reach a person, or just tell me how I can help.",
   stillThere: (n: number) => (n <= 1 ? 'Are you still there?' : "I'm sorry, I can't hear anything."),
-  silenceBye: () => "It seems we've lost the connection. Please call back any time. Goodbye!",
+  silenceLost: () => "It seems we've lost the connection.",
+  silenceBye: () => 'Please call back any time. Goodbye!',
+  sameNumber: () => "Sure, we'll use the number you're calling from.",
   memory: {
     name: (name: string) => `I have you down as ${name}.`,
     company: (company: string) => `I have your company as ${company}.`,

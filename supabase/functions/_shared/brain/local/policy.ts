@@ -7,18 +7,16 @@ import { alwaysHumanTopics } from '../tools/routing.ts';
 import { acknowledge, answer, answerMemory, answerOrRepair, goodbye, miss } from './answers.ts';
 import { analyse, type Analysis } from './intents.ts';
 import { say as phrase } from './phrases.ts';
+import { advance, captureSlots, finishLead, handOff, offerTransfer, startLead } from './flows.ts';
 import {
-  advance,
-  captureSlots,
-  finishLead,
-  handOff,
-  offerTransfer,
+  bookOnLeaving,
+  phoneConfirmed,
   rebookPhone,
   reschedule,
+  SAME_NUMBER,
   startCallback,
-  startLead,
   takeWhen,
-} from './flows.ts';
+} from './callback.ts';
 import { type Utterance, utterance } from './text.ts';
 import { callTool, known, say, type Work } from './work.ts';
 
@@ -63,14 +61,30 @@ export async function speechTurn(w: Work, text: string, confidence?: number): Pr
   const booked = !!w.st.callback?.at;
   // In a callback flow a time is taken whenever it is said, whatever was asked.
   const tookWhen = inCallback && !booked && w.st.pending !== 'when' && takeWhen(w, u);
-  if (
-    slots.filled.includes('phone') && inCallback &&
-    (w.st.pending === 'confirm_phone' || w.st.pending === 'phone')
-  ) {
-    w.st.misses = 0;
-    await rebookPhone(w, w.st.slots.phone!);
-    if (!w.parts.length) await advance(w);
-    return;
+  if (inCallback && slots.filled.includes('phone')) {
+    w.st.callback = { ...w.st.callback, phone: w.st.slots.phone, phoneOk: true };
+    if (w.st.pending === 'confirm_phone' || w.st.pending === 'phone') {
+      w.st.misses = 0;
+      await rebookPhone(w, w.st.slots.phone!);
+      if (!w.parts.length) await advance(w);
+      return;
+    }
+  } else if (inCallback && SAME_NUMBER.test(u.text) && !a.deny) {
+    // "Use this number": the number is confirmed, whenever it is said.
+    w.st.callback = { ...w.st.callback, phone: undefined, phoneOk: true };
+    if (w.st.pending === 'confirm_phone' || (booked && !slots.filled.length && !tookWhen)) {
+      w.st.misses = 0;
+      w.intent = 'callback_phone';
+      phoneConfirmed(w);
+      return;
+    }
+    if (!tookWhen && !slots.filled.length && !a.question) {
+      w.intent = 'callback_phone';
+      say(w, phrase.sameNumber());
+      w.st.pending = null;
+      await advance(w);
+      return;
+    }
   }
   if (await reschedule(w, u)) return;
   if (w.st.pending && YES_NO.has(w.st.pending) && await answerYesNo(w, a, u)) return;
@@ -101,8 +115,10 @@ export async function speechTurn(w: Work, text: string, confidence?: number): Pr
     w.st.misses = 0;
     w.intent = 'callback';
     if (!inCallback) startCallback(w, 'request', a.topics[0], a.person?.user_id);
-    takeWhen(w, u);
-    if (slots.filled.includes('phone')) w.st.callback = { ...w.st.callback, phone: w.st.slots.phone };
+    takeWhen(w, u, true);
+    if (slots.filled.includes('phone')) {
+      w.st.callback = { ...w.st.callback, phone: w.st.slots.phone, phoneOk: true };
+    }
     if (slots.filled.includes('name')) say(w, phrase.thanksName(known(w).name!));
     await advance(w);
     return;
@@ -115,10 +131,8 @@ export async function speechTurn(w: Work, text: string, confidence?: number): Pr
   }
   const slotPending = !!w.st.pending && SLOT_PENDING.has(w.st.pending);
   if (a.goodbye && !a.question && !(slotPending && a.deny && !a.goodbyeStrong)) {
-    // A time said while saying goodbye still gets booked.
-    if (inCallback && !booked && takeWhen(w, u) && w.st.callback?.date && w.st.callback.time) {
-      await advance(w, true);
-    }
+    // A promised callback is booked before hanging up: the time said, else the next opening.
+    await bookOnLeaving(w, u);
     return goodbye(w);
   }
   if (slots.problem) {
@@ -134,7 +148,7 @@ export async function speechTurn(w: Work, text: string, confidence?: number): Pr
       flow.skipped = [...(flow.skipped ?? []), 'name'];
     }
     w.intent = 'callback_when';
-    if (required || !w.st.callback?.time) say(w, phrase.gotIt());
+    if (!w.st.callback?.time) say(w, phrase.gotIt());
     w.st.pending = null;
     await advance(w);
     return;
@@ -220,10 +234,7 @@ async function answerYesNo(w: Work, a: Analysis, u: Utterance): Promise<boolean>
   if (!plain) {
     if (p === 'confirm_phone' && (a.goodbye || a.thanksOnly)) {
       if (a.goodbye) await goodbye(w);
-      else {
-        say(w, phrase.allSet(), phrase.anythingElseShort());
-        w.st.pending = 'anything_else';
-      }
+      else phoneConfirmed(w);
       return true;
     }
     return false;
@@ -255,11 +266,7 @@ async function answerYesNo(w: Work, a: Analysis, u: Utterance): Promise<boolean>
     if (a.deny && !a.affirm) {
       w.st.pending = 'phone';
       say(w, phrase.ask.phone());
-    } else {
-      w.st.flow = w.st.flow ? { ...w.st.flow, done: true } : null;
-      say(w, phrase.allSet(), phrase.anythingElse());
-      w.st.pending = 'anything_else';
-    }
+    } else phoneConfirmed(w);
     return true;
   }
   if (p === 'confirm_lead') {
@@ -284,7 +291,7 @@ async function continueFlow(w: Work, u: Utterance, a: Analysis, filled: string[]
   // A time given instead of the company ("tomorrow at 9") answers the next question: take it.
   if (
     (p === 'when' || (p === 'company' && flow.kind === 'callback' && !filled.includes('company'))) &&
-    takeWhen(w, u)
+    takeWhen(w, u, p === 'when')
   ) {
     if (p === 'company') flow.skipped = [...(flow.skipped ?? []), 'company'];
     w.st.misses = 0;
@@ -300,11 +307,21 @@ async function continueFlow(w: Work, u: Utterance, a: Analysis, filled: string[]
     return true;
   }
   if (a.question || a.hours || a.identity) return false;
+  if (filled.some((f) => f !== 'need' && f !== 'timeline')) {
+    // Another detail than the one asked for ("my email is ..." when asked the name): take it, ask again.
+    w.st.misses = 0;
+    acknowledge(w, filled);
+    w.st.pending = null;
+    await advance(w);
+    return true;
+  }
   if (
     a.deny || /\b(?:rather not|prefer not|skip|don't have (?:one|an?)|no (?:email|company))\b/.test(u.text) ||
     w.st.asked >= 1
   ) {
-    flow.skipped = [...(flow.skipped ?? []), p];
+    // No time given: the earliest opening ("no idea", "you pick").
+    if (p === 'when' && flow.kind === 'callback') w.st.callback = { ...w.st.callback, asap: true };
+    else flow.skipped = [...(flow.skipped ?? []), p];
     say(w, phrase.skipOk());
     await advance(w);
     return true;

@@ -41,10 +41,14 @@ export interface CallbackState {
   time?: TimeParts | null;
   dateSaid?: boolean;
   vague?: boolean;
+  /** The caller wants the earliest time ("whenever", "as soon as possible"). */
+  asap?: boolean;
   text?: string;
   /** ISO instant of the booked callback. */
   at?: string;
   phone?: string;
+  /** The caller confirmed the number (or gave one), so it is not asked again. */
+  phoneOk?: boolean;
 }
 
 export interface LocalState {

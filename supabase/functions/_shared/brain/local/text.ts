@@ -96,11 +96,14 @@ export function titleWord(token: string): string {
 }
 
 const QUESTION_START =
-  /^(?:(?:hi|hello|hey|ok|okay|so|and|um|uh|yeah|yes|no|well|sorry|great|thanks|oh|fine|alright|right|cool|perfect|sure|then|also|but|just)\s+(?:,\s+)?)*(?:how|what|what's|whats|when|where|where's|who|who's|why|which|do|does|did|is|are|was|were|can|could|would|will|should|may|have|has|any|tell me)\b/;
+  /^(?:(?:hi|hello|hey|there|ok|okay|so|and|um|uh|yeah|yes|no|well|sorry|great|thanks|oh|fine|alright|right|cool|perfect|sure|then|also|but|just)\s+(?:,\s+)?)*(?:how|what|what's|whats|when|where|where's|who|who's|why|which|do|does|did|is|are|was|were|can|could|would|will|should|may|have|has|any|tell me)\b/;
 
 /** Whether the utterance is put as a question (speech recognition often drops the question mark). */
 export function looksLikeQuestion(u: Utterance): boolean {
   return u.raw.includes('?') ||
+    /^(?:(?:oh|um|uh|ok|okay|so|but|sorry|and) )*(?:wait|hang on|hold on|actually|quick question|one (?:more )?question|real quick|before (?:that|we go on)|first)\b.*\b(?:how|what|what's|whats|when|where|who|why|which|do you|does it|is it|is there|are you|can you|can i)\b/
+      .test(u.text) ||
+    /\bhow (?:much|many|long|soon)\b/.test(u.text) ||
     u.text.split(/ [.,;!] | (?:and|so|but) /).some((c) => QUESTION_START.test(c.trim())) ||
     /\b(?:i was wondering|i (?:just |really |also )?(?:want|wanted|'d like|would like|need) to know|wondering (?:if|whether|about|what|how)|curious (?:if|about|whether)|checking (?:if|whether|what|on|how))\b/
       .test(u.text);

@@ -155,6 +155,19 @@ export function topicLexicon(config: AgentConfig): Record<string, readonly strin
   return out;
 }
 
+/** Department names callers use for a topic, whatever keywords the config lists for it. */
+export const DEPARTMENTS: Readonly<Record<string, readonly string[]>> = {
+  billing: [
+    'accounting',
+    'accounts department',
+    'accounts payable',
+    'accounts receivable',
+    'finance department',
+  ],
+  technical: ['tech team', 'it department', 'engineering', 'support engineer'],
+  sales: ['sales department', 'sales rep', 'salesperson'],
+};
+
 /** Topics that must reach a person: `escalation_rules.always_human`, or the defaults. */
 export function alwaysHumanTopics(config: AgentConfig): string[] {
   const v = rules(config).always_human;
@@ -200,7 +213,8 @@ export function detectTopics(text: string, config: AgentConfig, team: TeamMember
   const stems = allStems(text);
   const found: [number, string][] = [];
   for (const [topic, words] of Object.entries(topicLexicon(config))) {
-    const positions = [topic, ...words].map((w) => findPhrase(stems, w)).filter((p) => p >= 0);
+    const positions = [topic, ...words, ...(DEPARTMENTS[topic] ?? [])].map((w) => findPhrase(stems, w))
+      .filter((p) => p >= 0);
     if (positions.length) found.push([Math.min(...positions), topic]);
   }
   const lexicon = topicLexicon(config);

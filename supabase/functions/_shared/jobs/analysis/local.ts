@@ -5,7 +5,8 @@
  */
 import { sentimentScore } from '../../brain/local/sentiment.ts';
 import { utterance } from '../../brain/local/text.ts';
-import { extractCompany, extractName } from '../../brain/local/slots/names.ts';
+import { extractName } from '../../brain/local/slots/names.ts';
+import { extractCompany } from '../../brain/local/slots/company.ts';
 import { parseSpokenEmail } from '../../brain/local/slots/email.ts';
 import type { CallAnalysis, CallRecord, Outcome } from './record.ts';
 import { outcomeSentence, subjectOf } from './summary.ts';

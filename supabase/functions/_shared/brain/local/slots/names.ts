@@ -1,5 +1,5 @@
 /**
- * Callers' names and companies from what they said: "my name is Dana Whitfield", "this is Marcus
+ * Callers' names from what they said (companies: company.ts): "my name is Dana Whitfield", "this is Marcus
  * Green", "I'm Tom Becker from Becker Plumbing", "my names jon smyth" (speech recognition dropping
  * the apostrophe), "the practice is called Orchard Dental", or a bare answer to "may I have your
  * name?". compromise's lexicon (first names, last names, parts of speech) tells a name from
@@ -148,7 +148,7 @@ const FUNCTION_TAGS = [
  * Whether a token (original case) can be part of a person's name. `loose` for explicit cues ("my
  * name is"); `surname` for the words after a first name, which may be ordinary words (Green, Young).
  */
-function nameToken(raw: string, loose: boolean, surname = false): boolean {
+export function nameToken(raw: string, loose: boolean, surname = false): boolean {
   const w = raw.toLowerCase();
   if (!/^[a-zà-öø-ÿ]+(?:['-][a-zà-öø-ÿ]+)*$/.test(w) || NOT_NAME_WORDS.has(w)) return false;
   const tags = tagsOf(w);
@@ -226,7 +226,7 @@ export function extractName(u: Utterance, opts: NameOptions = {}): string | null
   return start < u.tokens.length ? nameAt(u, start, true) : null;
 }
 
-const NAME_FILLERS = new Set([
+export const NAME_FILLERS = new Set([
   'yes',
   'yeah',
   'yep',
@@ -269,205 +269,8 @@ const NAME_FILLERS = new Set([
   'first',
   'full',
 ]);
-const COMPANY_FILLERS = new Set([
-  ...NAME_FILLERS,
-  'company',
-  "company's",
-  'business',
-  'we',
-  "we're",
-  'are',
-  'called',
-  'our',
-  'named',
-  'practice',
-  'firm',
-  'clinic',
-  'shop',
-  'store',
-  'agency',
-  'restaurant',
-  'office',
-  'organization',
-  'studio',
-  'salon',
-  'gym',
-  "it's",
-  'that',
-  "that's",
-  'work',
-  'for',
-  'at',
-  'with',
-  'from',
-  'calling',
-]);
-
-function skipFillers(u: Utterance, i: number, fillers: Set<string>): number {
+/** Index of the first token from `i` that is not a filler. */
+export function skipFillers(u: Utterance, i: number, fillers: Set<string>): number {
   while (i < u.lower.length && fillers.has(u.lower[i])) i++;
   return i;
-}
-
-const COMPANY_NOUNS =
-  'company|business|practice|firm|clinic|shop|store|agency|restaurant|office|organization|' +
-  'organisation|studio|salon|gym|team|brand|startup|company name|business name';
-const STRONG_COMPANY = new RegExp(
-  `\\b(?:calling from|calling in from|reaching out from|i'm with|im with|i am with|i work at|i work for|` +
-    `here from|i own|i run|i manage|owner of|(?:${COMPANY_NOUNS})(?:'s)? (?:is called|is named|name is)|` +
-    `(?:it's|it is|we're|we are|is) called|(?:it's|it is|is) named)\\b`,
-  'g',
-);
-/** "my company is X": X must look like a name (capitalised by speech recognition, or unknown to the lexicon). */
-const WEAK_COMPANY = new RegExp(`\\b(?:${COMPANY_NOUNS})(?:'s)? is\\b`, 'g');
-const NOT_COMPANY_START = new Set([
-  'a',
-  'an',
-  'my',
-  'our',
-  'his',
-  'her',
-  'their',
-  'this',
-  'that',
-  'some',
-  'home',
-  'work',
-  'outside',
-  'abroad',
-  'downtown',
-  'here',
-  'there',
-  'me',
-  'you',
-  'it',
-  'back',
-  'about',
-  'to',
-  'the',
-  'in',
-  'not',
-  'no',
-  'just',
-  'really',
-  'pretty',
-  'very',
-  'sure',
-  'interested',
-  'looking',
-  'calling',
-  'wondering',
-]);
-const COMPANY_END = new Set([
-  ',',
-  '.',
-  '?',
-  '!',
-  ';',
-  'and',
-  'but',
-  'so',
-  'i',
-  "i'm",
-  'im',
-  'we',
-  "we're",
-  'today',
-  'now',
-  'please',
-  'again',
-  'here',
-  'about',
-  'regarding',
-  'because',
-  'who',
-  'which',
-  'that',
-  'in',
-  'on',
-  'to',
-  'with',
-  'for',
-  'calling',
-  'if',
-  'can',
-  'could',
-  'would',
-  'is',
-  'are',
-  'was',
-  'my',
-  'thanks',
-  'thank',
-]);
-const SMALL_WORDS = new Set(['of', 'and', 'the', 'for', 'at', 'de', 'la', 'by', '&']);
-
-/** Company tokens from `i`: up to six, stopping at a clause boundary. */
-function companyAt(u: Utterance, i: number): string | null {
-  if (u.lower[i] === 'the' && i + 1 < u.lower.length && !NOT_COMPANY_START.has(u.lower[i + 1])) i++;
-  if (i >= u.lower.length || NOT_COMPANY_START.has(u.lower[i])) return null;
-  const out: string[] = [];
-  for (let j = i; j < u.tokens.length && out.length < 6; j++) {
-    const w = u.lower[j];
-    if (
-      COMPANY_END.has(w) && !(w === 'and' && out.length && /^[A-Z]/.test(u.tokens[j + 1] ?? '') &&
-        u.lower[j + 1] !== 'i')
-    ) break;
-    if (!/^[\p{L}\p{N}&'.-]+$/u.test(w)) break;
-    out.push(SMALL_WORDS.has(w) && out.length ? w : titleWord(u.tokens[j]));
-  }
-  while (out.length && SMALL_WORDS.has(out[out.length - 1].toLowerCase())) out.pop();
-  return out.length ? out.join(' ') : null;
-}
-
-export interface CompanyOptions {
-  /** The agent just asked for the company: a bare answer ("Orchard Dental") counts. */
-  expect?: boolean;
-  /** The agent just asked for the name: "Maria Lopez from Lopez Law" names the company too. */
-  afterName?: boolean;
-}
-
-/** The caller's company in `u`, or null. */
-export function extractCompany(u: Utterance, opts: CompanyOptions = {}): string | null {
-  const expectCompany = !!opts.expect;
-  for (const m of u.text.matchAll(STRONG_COMPANY)) {
-    const at = u.starts.indexOf(m.index! + m[0].length + 1);
-    if (at < 0) continue;
-    const company = companyAt(u, at);
-    if (company) return company;
-  }
-  for (const m of u.text.matchAll(WEAK_COMPANY)) {
-    const at = u.starts.indexOf(m.index! + m[0].length + 1);
-    if (at >= 0 && at < u.tokens.length && nameToken(u.tokens[at], false)) {
-      const company = companyAt(u, at);
-      if (company) return company;
-    }
-  }
-  // "I'm Tom Becker from Becker Plumbing", "it's Dana with Orchard Dental"
-  const intro =
-    /\b(?:i'm|im|i am|this is|it's|its|name is|name's|names)(?: [a-z'-]+| \.){1,4}? (?:from|with) /.exec(
-      u.text,
-    ) ??
-      (opts.afterName
-        ? /^(?:(?:yes|yeah|sure|hi|hello|ok|okay|,) )*(?:[a-z'-]+ ){1,3}(?:from|with) /.exec(u.text)
-        : null);
-  if (intro) {
-    const company = companyAt(u, u.starts.indexOf(intro.index + intro[0].length));
-    if (company) return company;
-  }
-  if (!expectCompany || looksLikeQuestion(u)) return null;
-  if (
-    /\b(?:don't have|do not have|no company|not a company|just me|myself|self.employed|freelance|individual|rather not|prefer not|don't want to|not telling|skip)\b/
-      .test(u.text)
-  ) return null;
-  const start = skipFillers(u, 0, COMPANY_FILLERS);
-  return start < u.tokens.length ? companyAt(u, start) : null;
-}
-
-/** "I run a dental practice" → "practice": the caller's word for their business, to ask its name. */
-export function businessNoun(u: Utterance): string | null {
-  const m = new RegExp(
-    `\\b(?:run|own|have|manage|work at|work for|with) (?:a|an|my|our) (?:[a-z]+ )?(${COMPANY_NOUNS})\\b`,
-  )
-    .exec(u.text);
-  return m ? m[1] : null;
 }

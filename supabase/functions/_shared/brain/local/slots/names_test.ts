@@ -1,5 +1,6 @@
 import { deepStrictEqual as eq } from 'node:assert';
-import { businessNoun, extractCompany, extractName } from './names.ts';
+import { extractName } from './names.ts';
+import { businessNoun, extractCompany } from './company.ts';
 import { utterance } from '../text.ts';
 
 Deno.test('extractName: explicit cues, speech recognition slips, and non-names', () => {
@@ -64,4 +65,19 @@ Deno.test("businessNoun: the caller's word for their business", () => {
   eq(businessNoun(utterance('I run a dental practice')), 'practice');
   eq(businessNoun(utterance('we own a small restaurant downtown')), 'restaurant');
   eq(businessNoun(utterance('how much is it')), null);
+});
+
+Deno.test('extractCompany: "Name, Company", "Name with Company", "I\'m at Company"; not times or places', () => {
+  const cases: [string, boolean, string | null][] = [
+    ['Luis Ortega, Ortega Roofing', true, 'Ortega Roofing'],
+    ['Luis with Ortega Roofing', true, 'Ortega Roofing'],
+    ["yeah it's Luis Ortega, from Ortega Roofing", true, 'Ortega Roofing'],
+    ["I'm at Ortega Roofing", false, 'Ortega Roofing'],
+    ["I'm at home right now", false, null],
+    ["I'm at the office", false, null],
+    ['Luis Ortega, tomorrow morning is fine', true, null],
+    ['Luis, L U I S', true, null],
+    ['dana, dana at gmail dot com', true, null],
+  ];
+  for (const [said, afterName, want] of cases) eq(extractCompany(utterance(said), { afterName }), want, said);
 });
