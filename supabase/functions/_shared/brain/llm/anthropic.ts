@@ -7,7 +7,7 @@ import {
   type ChatResponse,
   parseArguments,
 } from './chat.ts';
-import { LlmError, MissingSettingError, toLlmError } from './errors.ts';
+import { LlmError, requireSettings, toLlmError } from './errors.ts';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
@@ -155,11 +155,7 @@ class Assembly {
 /** Create a `ChatModel` for Anthropic's Messages API. Throws `MissingSettingError`. */
 export function createAnthropicChat(opts: AnthropicChatOptions): ChatModel {
   const provider = opts.provider ?? 'anthropic';
-  const missing = [
-    ...(opts.model ? [] : ['model']),
-    ...(opts.apiKey || opts.keyOptional ? [] : [opts.keyName ?? 'ANTHROPIC_API_KEY']),
-  ];
-  if (missing.length) throw new MissingSettingError(provider, missing);
+  requireSettings(provider, opts, 'ANTHROPIC_API_KEY');
   const client = new Anthropic({
     // A credential passed here keeps the SDK from looking in the environment or profile files.
     apiKey: opts.apiKey || 'no-key',

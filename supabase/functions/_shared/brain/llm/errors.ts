@@ -46,6 +46,19 @@ export class MissingSettingError extends LlmError {
   }
 }
 
+/** Throws one MissingSettingError naming every setting an adapter lacks (model, and its key unless optional). */
+export function requireSettings(
+  provider: string,
+  opts: { model?: string; apiKey?: string; keyOptional?: boolean; keyName?: string },
+  defaultKeyName: string,
+): void {
+  const missing = [
+    ...(opts.model ? [] : ['model']),
+    ...(opts.apiKey || opts.keyOptional ? [] : [opts.keyName ?? defaultKeyName]),
+  ];
+  if (missing.length) throw new MissingSettingError(provider, missing);
+}
+
 function retryAfterMs(headers: unknown): number | undefined {
   if (!(headers instanceof Headers)) return undefined;
   const ms = Number(headers.get('retry-after-ms'));

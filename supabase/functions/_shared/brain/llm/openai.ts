@@ -10,7 +10,7 @@ import {
   type ChatResponse,
   parseArguments,
 } from './chat.ts';
-import { LlmError, MissingSettingError, toLlmError } from './errors.ts';
+import { LlmError, requireSettings, toLlmError } from './errors.ts';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -112,11 +112,7 @@ class Assembly {
 /** Create a `ChatModel` for OpenAI or an OpenAI-compatible server. Throws `MissingSettingError`. */
 export function createOpenAiChat(opts: OpenAiChatOptions): ChatModel {
   const provider = opts.provider ?? 'openai';
-  const missing = [
-    ...(opts.model ? [] : ['model']),
-    ...(opts.apiKey || opts.keyOptional ? [] : [opts.keyName ?? 'OPENAI_API_KEY']),
-  ];
-  if (missing.length) throw new MissingSettingError(provider, missing);
+  requireSettings(provider, opts, 'OPENAI_API_KEY');
   const baseURL = opts.baseURL ?? OPENAI_DEFAULT_BASE_URL;
   const client = new OpenAI({
     // The SDK refuses to start without a key, even for servers that ignore it.
