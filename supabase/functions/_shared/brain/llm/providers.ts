@@ -49,16 +49,28 @@ function endpoint(configured: string | undefined, envBase: string | undefined, o
   };
 }
 
-/** Build the configured LLM providers, in order, up to 'local' (which the chain always adds last). */
-export function llmProvidersFromConfig(
+export interface ChatModelOptions {
+  fetch?: typeof fetch;
+  /** Per request; default the config's turn deadline. */
+  timeoutMs?: number;
+  /** Overrides provider_settings.<name>.max_tokens. */
+  maxTokens?: number;
+  /** Which model a provider's settings name; default `settings.model`. */
+  modelOf?: (settings: Record<string, unknown>) => unknown;
+}
+
+/**
+ * The chat models of the configured providers, in order, up to 'local' (which the chain always
+ * adds last); a provider that cannot run is left out and said so in `warnings`.
+ */
+export function configuredChatModels(
   config: AgentConfig,
   env: Record<string, string | undefined>,
-  deps: ProviderDeps,
-): ProviderSetup {
+  opts: ChatModelOptions = {},
+): { models: { name: string; chat: ChatModel }[]; warnings: string[] } {
   const all = config.provider_settings ?? {};
-  const prices = mergePrices(all.prices);
   const warnings: string[] = [];
-  const providers: SignalBrain[] = [];
+  const models: { name: string; chat: ChatModel }[] = [];
   const names = [
     ...new Set((config.providers ?? []).map((n) => String(n).trim().toLowerCase()).filter(Boolean)),
   ];
@@ -69,7 +81,7 @@ export function llmProvidersFromConfig(
 
   for (const name of localAt >= 0 ? names.slice(0, localAt) : names) {
     const s = (all[name] ?? {}) as Settings;
-    const model = str(s.model);
+    const model = str(opts.modelOf ? opts.modelOf(s as Record<string, unknown>) : s.model);
     if (!model) {
       warnings.push(`${name} skipped: provider_settings.${name}.model is not set`);
       continue;
@@ -77,12 +89,11 @@ export function llmProvidersFromConfig(
     const common = {
       model,
       provider: name,
-      maxTokens: num(s.max_tokens),
+      maxTokens: opts.maxTokens ?? num(s.max_tokens),
       temperature: num(s.temperature),
-      timeoutMs: config.turn_deadline_ms,
-      fetch: deps.fetch,
+      timeoutMs: opts.timeoutMs ?? config.turn_deadline_ms,
+      fetch: opts.fetch,
     };
-    let chat: ChatModel | undefined;
     if (name === 'openai' || name === 'anthropic') {
       const KEY = name === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY';
       const BASE = name === 'openai' ? 'OPENAI_BASE_URL' : 'ANTHROPIC_BASE_URL';
@@ -105,8 +116,8 @@ export function llmProvidersFromConfig(
           } without a key`,
         );
       }
-      const opts = { ...common, apiKey: key, baseURL: ep.base, keyName: KEY, keyOptional: !ep.official };
-      chat = name === 'openai' ? createOpenAiChat(opts) : createAnthropicChat(opts);
+      const o = { ...common, apiKey: key, baseURL: ep.base, keyName: KEY, keyOptional: !ep.official };
+      models.push({ name, chat: name === 'openai' ? createOpenAiChat(o) : createAnthropicChat(o) });
     } else if (s.compatible === 'openai') {
       // Any other OpenAI-compatible server (Groq, vLLM, a second Ollama): key from LLM_<NAME>_API_KEY.
       const base = str(s.base_url);
@@ -116,20 +127,29 @@ export function llmProvidersFromConfig(
         continue;
       }
       if (!env[KEY]) warnings.push(`${name}: ${KEY} is not set; calling without a key`);
-      chat = createOpenAiChat({
-        ...common,
-        apiKey: str(env[KEY]),
-        baseURL: base,
-        keyName: KEY,
-        keyOptional: true,
+      models.push({
+        name,
+        chat: createOpenAiChat({ ...common, apiKey: str(env[KEY]), baseURL: base, keyName: KEY, keyOptional: true }),
       });
     } else {
       warnings.push(
         `${name} skipped: unknown provider (set provider_settings.${name}.compatible = 'openai' for an OpenAI-compatible server)`,
       );
-      continue;
     }
-    providers.push(createLlmBrain({ name, model: chat, tools: deps.tools, prices, clock: deps.clock }));
   }
+  return { models, warnings };
+}
+
+/** Build the configured LLM providers, in order, up to 'local' (which the chain always adds last). */
+export function llmProvidersFromConfig(
+  config: AgentConfig,
+  env: Record<string, string | undefined>,
+  deps: ProviderDeps,
+): ProviderSetup {
+  const prices = mergePrices(config.provider_settings?.prices);
+  const { models, warnings } = configuredChatModels(config, env, { fetch: deps.fetch });
+  const providers = models.map(({ name, chat }) =>
+    createLlmBrain({ name, model: chat, tools: deps.tools, prices, clock: deps.clock })
+  );
   return { providers, warnings, prices };
 }
