@@ -161,7 +161,7 @@ Deno.test({
       );
       assertEquals(server.requests[0].headers.authorization, 'Bearer sk-test');
       const noKey = analysisModels(agent, {});
-      assertEquals([noKey.models.length, noKey.skipped], [0, ['openai: OPENAI_API_KEY not set']]);
+      assertEquals([noKey.models.length, noKey.skipped], [0, ['openai skipped: OPENAI_API_KEY is not set']]);
       const elsewhere = analysisModels(
         {
           ...agent,
