@@ -11,6 +11,7 @@ import { parseSpokenEmail, speakEmail } from './slots/email.ts';
 import { extractName } from './slots/names.ts';
 import { businessNoun, extractCompany } from './slots/company.ts';
 import { parsePhone } from './slots/phone.ts';
+import { extractNeed, needFromQuestions } from './slots/need.ts';
 import { digitRuns } from './slots/numbers.ts';
 import { advanceCallback, startCallback } from './callback.ts';
 import type { Pending } from './state.ts';
@@ -58,8 +59,13 @@ export async function captureSlots(
   const noun = businessNoun(u);
   if (noun) w.st.businessNoun = noun;
   const plain = !a.question && !a.deny && !a.goodbye && !a.thanksOnly && !a.human && !a.callback;
-  if ((a.lead && !have.need) || (p === 'need' && plain && u.tokens.length > 1)) {
-    lead.need = cleanSentence(u.raw);
+  if (p === 'need' && plain) {
+    const need = extractNeed(u.raw, { answer: true });
+    if (need) lead.need = need;
+  } else if (a.lead && !have.need) {
+    // "I'd like to get started" names no need: take it from what they asked about earlier, if anything.
+    const need = extractNeed(u.raw) ?? needFromQuestions(w.ctx.history);
+    if (need) lead.need = need;
   }
   if (p === 'timeline' && plain) lead.timeline = cleanSentence(u.raw);
   else if ((a.lead || w.st.flow?.kind === 'lead') && !have.timeline && TIMELINE.test(u.text)) {

@@ -316,7 +316,9 @@ async function continueFlow(w: Work, u: Utterance, a: Analysis, filled: string[]
     return true;
   }
   if (
-    a.deny || /\b(?:rather not|prefer not|skip|don't have (?:one|an?)|no (?:email|company))\b/.test(u.text) ||
+    a.deny ||
+    /\b(?:rather not|prefer not|skip|don't have (?:one|an?)|no (?:email|company)|not sure|no idea|don't know)\b/
+      .test(u.text) ||
     w.st.asked >= 1
   ) {
     // No time given: the earliest opening ("no idea", "you pick").

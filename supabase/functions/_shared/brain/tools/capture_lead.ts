@@ -2,6 +2,7 @@
 import type { LeadFields, Tool } from '../types.ts';
 import { isEmail, parseSpokenEmail } from '../local/slots/email.ts';
 import { isE164, parsePhone } from '../local/slots/phone.ts';
+import { extractNeed } from '../local/slots/need.ts';
 
 const FIELDS = ['name', 'company', 'email', 'phone', 'need', 'timeline'] as const;
 const MAX_LEN: Record<(typeof FIELDS)[number], number> = {
@@ -74,6 +75,10 @@ export const captureLead: Tool = {
         else problems.push(LEAD_PROBLEMS.phone);
       } else if (key === 'name' && (/[\d@]/.test(v) || !/\p{L}/u.test(v))) {
         problems.push(LEAD_PROBLEMS.name);
+      } else if (key === 'need') {
+        // What they want, without their introduction or filler; nothing when it names no need.
+        const need = extractNeed(v, { answer: true });
+        if (need) lead.need = need;
       } else {
         lead[key] = v;
       }

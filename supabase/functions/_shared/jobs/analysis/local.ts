@@ -106,7 +106,7 @@ export function analyseLocally(r: CallRecord): CallAnalysis {
   const sentiment = callSentiment(texts);
   const topics = topicsOf(r, texts);
   const outcome = outcomeOf(r, texts, fields);
-  const summary = `${subjectOf(r, fields, topics, texts)} ${outcomeSentence(r, outcome)}`.trim();
+  const summary = `${subjectOf(r, fields, topics, texts)} ${outcomeSentence(r, outcome, fields)}`.trim();
   return {
     summary,
     sentiment,

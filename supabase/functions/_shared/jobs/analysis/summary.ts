@@ -1,5 +1,7 @@
 /** The local analyser's summary: who called and about what, then what came of it. */
 import type { CallAnalysis, CallRecord, Outcome } from './record.ts';
+import { askedTopics } from '../../brain/local/slots/asked.ts';
+import { extractNeed } from '../../brain/local/slots/need.ts';
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1).trimEnd()}…` : s);
 
@@ -25,7 +27,13 @@ function listWords(items: string[]): string {
     : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-/** 'Dana Whitfield from Orchard Dental called about pricing.' */
+const BUYING = /\b(?:get started|sign up|sign me up|buy|purchase|move forward|go ahead)\b/i;
+
+/**
+ * Who called and what about: 'Jamie Chen from Bright Smile Dental asked about pricing of the voice
+ * agent and wants to get started.' Topics come from the caller's questions, then their need, then
+ * the configured topics their words touched; the caller's sentences are never pasted in.
+ */
 export function subjectOf(
   r: CallRecord,
   f: CallAnalysis['fields'],
@@ -40,32 +48,80 @@ export function subjectOf(
     return `The agent called ${f.name ?? 'the customer'} back${about}.`;
   }
   if (texts.length === 0) return `${person} called.`;
-  if (f.need) return `${person} called about ${clip(f.need, 120)}.`;
-  if (topics.length) return `${person} called about ${listWords(topics)}.`;
-  const first = texts.find((t) => t.trim().split(/\s+/).length >= 3) ?? texts[0];
-  return `${person} called and said: "${clip(first.trim(), 120)}"`;
+  const asked = askedTopics(texts);
+  const need = f.need ? extractNeed(f.need, { answer: true }) : null;
+  const needNew = need && !asked.some((t) => t.toLowerCase() === need.toLowerCase());
+  let s = asked.length
+    ? `${person} asked about ${listWords(asked)}`
+    : need
+    ? `${person} called about ${clip(need, 120)}`
+    : topics.length
+    ? `${person} called about ${listWords(topics)}`
+    : `${person} called`;
+  if (asked.length && needNew) s += ` and is interested in ${clip(need, 120)}`;
+  else if (texts.some((t) => BUYING.test(t)) && !/\b(?:cancel|refund)\b/i.test(texts.join(' '))) {
+    s += ' and wants to get started';
+  }
+  return `${s.replace(/[.\s]+$/, '')}.`;
+}
+
+/** The team member the agent said it was connecting the caller with, if it said so. */
+function transferredTo(r: CallRecord): string | null {
+  for (const t of r.turns) {
+    if (t.role !== 'agent') continue;
+    const m =
+      /\b(?:[Cc]onnecting you (?:with|to)|[Tt]ransferring you to|[Pp]utting you through to)\s+([A-Z][a-z'-]+(?: [A-Z][a-z'-]+)?)/
+        .exec(t.content);
+    if (m) return m[1];
+  }
+  return null;
+}
+
+/** Whether the agent told the caller it was outside opening hours. */
+function afterHours(r: CallRecord): boolean {
+  return r.turns.some((t) =>
+    t.role === 'agent' &&
+    /\b(?:team is away|we're closed|we are closed|after hours|outside (?:of )?(?:our )?(?:business |opening )?hours|closed (?:right )?now)\b/i
+      .test(t.content)
+  );
+}
+
+/** Who the agent said would call back ("I can have Sam Lee call you back"). */
+function callbackBy(r: CallRecord): string | null {
+  for (const t of r.turns) {
+    const m = t.role === 'agent' &&
+      /\bhave ([A-Z][a-z'-]+(?: [A-Z][a-z'-]+)?) call you back\b/.exec(t.content);
+    if (m) return m[1];
+  }
+  return null;
 }
 
 /** What came of the call, from the facts the call functions stored. */
-export function outcomeSentence(r: CallRecord, outcome: Outcome): string {
+export function outcomeSentence(r: CallRecord, outcome: Outcome, f: CallAnalysis['fields'] = {}): string {
   if (r.direction === 'outbound' && outcome === 'abandoned') {
     return r.turns.length ? 'They did not speak.' : '';
   }
+  const withEmail = f.email ? ` with email ${f.email}` : '';
   switch (outcome) {
-    case 'escalated':
+    case 'escalated': {
+      const who = transferredTo(r);
       return ['completed', 'answered'].includes(r.transferStatus ?? '')
-        ? 'They were transferred to a team member.'
-        : `They asked for a person and the transfer was not answered${
+        ? `Transferred to ${who ?? 'a team member'}.`
+        : `They asked for a person; the transfer${who ? ` to ${who}` : ''} was not answered${
           r.transferStatus ? ` (${r.transferStatus})` : ''
         }.`;
-    case 'callback_booked':
-      return r.callback
-        ? `A callback is booked for ${localTime(r.callback.scheduled_for, r.config?.timezone)}.`
-        : 'A callback is booked.';
+    }
+    case 'callback_booked': {
+      const when = r.callback ? ` for ${localTime(r.callback.scheduled_for, r.config?.timezone)}` : '';
+      const by = callbackBy(r);
+      return `${afterHours(r) ? 'Called after hours; callback' : 'Callback'}${
+        by ? ` from ${by}` : ''
+      } booked${when}.`;
+    }
     case 'message_taken':
-      return 'They left a message for the team.';
+      return 'Message left for the team.';
     case 'lead_captured':
-      return 'They left their contact details.';
+      return `Lead captured${withEmail}.`;
     case 'abandoned':
       return 'They hung up before saying anything.';
     default:
