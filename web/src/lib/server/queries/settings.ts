@@ -1,29 +1,15 @@
 /** The active agent configuration: read, and admin edits (RLS lets only admins write). */
 import type { Tx } from '../db.ts';
 
-export type WeeklyHours = Partial<Record<Day, [string, string][]>>;
+import type { AgentConfig as CallConfig, WeeklyHours } from '../../../../../supabase/functions/_shared/brain/types.ts';
+
+export type { WeeklyHours };
 export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Day = (typeof DAYS)[number];
 
-export interface AgentConfig {
-  id: string;
+/** The agent config the functions read, plus what only the dashboard shows. */
+export interface AgentConfig extends CallConfig {
   name: string;
-  business_name: string;
-  greeting: string;
-  returning_greeting: string;
-  system_prompt: string;
-  voice: string;
-  language: string;
-  timezone: string;
-  business_hours: WeeklyHours;
-  holidays: string[];
-  hours_override: 'open' | 'closed' | null;
-  providers: string[];
-  provider_settings: Record<string, unknown>;
-  turn_deadline_ms: number;
-  max_silence_prompts: number;
-  escalation_rules: Record<string, unknown>;
-  default_transfer_user_id: string | null;
   monthly_budget_usd: number;
   open_now: boolean;
 }
@@ -42,25 +28,7 @@ export async function activeConfig(tx: Tx): Promise<AgentConfig | null> {
 }
 
 /** Columns an admin may change, one group per settings form. */
-export type ConfigPatch = Partial<{
-  business_name: string;
-  greeting: string;
-  returning_greeting: string;
-  system_prompt: string;
-  voice: string;
-  language: string;
-  timezone: string;
-  business_hours: WeeklyHours;
-  holidays: string[];
-  hours_override: 'open' | 'closed' | null;
-  providers: string[];
-  provider_settings: Record<string, unknown>;
-  turn_deadline_ms: number;
-  max_silence_prompts: number;
-  escalation_rules: Record<string, unknown>;
-  default_transfer_user_id: string | null;
-  monthly_budget_usd: number;
-}>;
+export type ConfigPatch = Partial<Omit<AgentConfig, 'id' | 'name' | 'open_now'>>;
 
 const JSON_COLUMNS = new Set(['business_hours', 'provider_settings', 'escalation_rules']);
 
