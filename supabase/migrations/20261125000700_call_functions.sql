@@ -128,6 +128,19 @@ begin
 end
 $$;
 
+-- The call's messages in speaking order (within a turn, the caller before the agent).
+create or replace function public.call_history(p_conversation_id uuid)
+  returns jsonb
+  language sql stable
+  set search_path = ''
+as $$
+  select coalesce(jsonb_agg(
+           jsonb_build_object('turn', m.turn, 'role', m.role, 'kind', m.kind, 'content', m.content, 'at', m.created_at)
+           order by m.turn, m.role = 'agent', m.id), '[]')
+  from public.messages as m
+  where m.conversation_id = p_conversation_id
+$$;
+
 create or replace function public.load_turn_context(p_call_sid text)
   returns jsonb
   language plpgsql
@@ -143,13 +156,7 @@ begin
   end if;
   return public.call_snapshot(v_conversation) || jsonb_build_object(
     'conversation', to_jsonb(v_conversation),
-    'history', (
-      select coalesce(jsonb_agg(
-               jsonb_build_object('turn', m.turn, 'role', m.role, 'kind', m.kind, 'content', m.content, 'at', m.created_at)
-               order by m.turn, m.role = 'agent', m.id), '[]')
-      from public.messages as m
-      where m.conversation_id = v_conversation.id
-    )
+    'history', public.call_history(v_conversation.id)
   );
 end
 $$;
@@ -335,6 +342,7 @@ revoke all on function public.call_config(uuid) from public, anon, authenticated
 revoke all on function public.team_member_for_topic(text) from public, anon, authenticated;
 revoke all on function public.call_snapshot(public.conversations) from public, anon, authenticated;
 revoke all on function public.start_call(text, text, text, text) from public, anon, authenticated;
+revoke all on function public.call_history(uuid) from public, anon, authenticated;
 revoke all on function public.load_turn_context(text) from public, anon, authenticated;
 revoke all on function public.record_greeting(text, text) from public, anon, authenticated;
 revoke all on function public.finish_call(text, text, int) from public, anon, authenticated;

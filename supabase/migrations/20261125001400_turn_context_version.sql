@@ -41,13 +41,7 @@ begin
     'config_version', v_version,
     'customer', case when v_customer.id is not null then to_jsonb(v_customer) end,
     'conversation', to_jsonb(v_conversation),
-    'history', (
-      select coalesce(jsonb_agg(
-               jsonb_build_object('turn', m.turn, 'role', m.role, 'kind', m.kind, 'content', m.content, 'at', m.created_at)
-               order by m.turn, m.role = 'agent', m.id), '[]')
-      from public.messages as m
-      where m.conversation_id = v_conversation.id
-    )
+    'history', public.call_history(v_conversation.id)
   );
 end
 $$;
