@@ -30,10 +30,25 @@ const ports: Record<Profile, { pg: number; functions: number; dashboard: number;
   test: { pg: 54422, functions: 54421, dashboard: 54430, twilioApi: 54431 },
 };
 
+/**
+ * STACK_PORT_OFFSET moves every port of both profiles by the same amount, so stacks of two clones
+ * on one machine (or two developers' worktrees) can run at once.
+ */
+function portOffset(env = process.env): number {
+  const raw = env.STACK_PORT_OFFSET;
+  if (raw === undefined || raw === '') return 0;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 9000) throw new Error(`STACK_PORT_OFFSET must be a whole number from 0 to 9000, not "${raw}"`);
+  return n;
+}
+
 /** The layout of one profile's stack; nothing is created here. */
 export function stackLayout(profile: Profile): StackLayout {
   const dir = join(repoRoot, '.stack', profile);
-  const p = ports[profile];
+  const offset = portOffset();
+  const base = ports[profile];
+  const p = { pg: base.pg + offset, functions: base.functions + offset, dashboard: base.dashboard + offset,
+    twilioApi: base.twilioApi + offset };
   return {
     profile,
     dir,
