@@ -9,7 +9,7 @@ import {
   wallClock,
   zonedDateTime,
 } from './hours.ts';
-import { fixtureConfig } from './local/testdata/fixture.ts';
+import { fixtureConfig } from './testing/fixture.ts';
 
 const NY = 'America/New_York';
 const config = fixtureConfig();

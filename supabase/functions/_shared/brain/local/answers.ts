@@ -11,11 +11,11 @@ import {
   speakable,
 } from './knowledge.ts';
 import { say as phrase } from './phrases.ts';
-import { speakEmail } from './slots/email.ts';
-import { speakLastFour, speakPhone } from './slots/phone.ts';
+import { speakEmail } from '../speech/email.ts';
+import { speakLastFour, speakPhone } from '../speech/phone.ts';
 import { offerTransfer } from './flows.ts';
 import { bookOnLeaving } from './callback.ts';
-import { contentStems, type Utterance } from './text.ts';
+import { contentStems, type Utterance } from '../speech/text.ts';
 import { callTool, known, say, type Work } from './work.ts';
 
 /** A short acknowledgement of what the caller just gave. */

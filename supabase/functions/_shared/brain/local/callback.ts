@@ -7,10 +7,10 @@
 import { chooseMember } from '../tools/transfer_to_human.ts';
 import { DAY_KEYS, speakDateTime, zonedDateTime } from '../hours.ts';
 import { say as phrase } from './phrases.ts';
-import { isE164, speakLastFour, speakPhone } from './slots/phone.ts';
-import { type DateParts, mergeWhen, parseWhen, type TimeParts } from './slots/when.ts';
+import { isE164, speakLastFour, speakPhone } from '../speech/phone.ts';
+import { type DateParts, mergeWhen, parseWhen, type TimeParts } from '../speech/when.ts';
 import type { CallbackReason, Pending } from './state.ts';
-import type { Utterance } from './text.ts';
+import type { Utterance } from '../speech/text.ts';
 import { callTool, known, say, type Work } from './work.ts';
 
 /** "Whenever", "as soon as possible": the earliest time the team can call. */

@@ -7,7 +7,7 @@ import type { Brain, BrainServices, TurnContext, TurnResult } from '../types.ts'
 import { advance, handOff } from './flows.ts';
 import { bookOnLeaving, startCallback } from './callback.ts';
 import { say as phrase } from './phrases.ts';
-import { parsePhone } from './slots/phone.ts';
+import { parsePhone } from '../speech/phone.ts';
 import { goodbye, speechTurn } from './policy.ts';
 import { loadState, saveState } from './state.ts';
 import { warmUp } from './warm.ts';

@@ -1,8 +1,8 @@
 import { deepStrictEqual as eq, ok } from 'node:assert';
 import type { TurnContext, TurnResult } from '../types.ts';
 import { createLocalBrain } from './engine.ts';
-import { CLOSED_NOW, makeContext, speech } from './testdata/context.ts';
-import { fixtureConfig, fixtureServices } from './testdata/fixture.ts';
+import { CLOSED_NOW, makeContext, speech } from '../testing/context.ts';
+import { fixtureConfig, fixtureServices } from '../testing/fixture.ts';
 
 const brain = createLocalBrain();
 const turn = (over: Partial<TurnContext>) => brain.turn(makeContext(over), fixtureServices);

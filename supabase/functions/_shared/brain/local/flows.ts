@@ -7,15 +7,15 @@ import { chooseMember } from '../tools/transfer_to_human.ts';
 import { firstName } from '../tools/routing.ts';
 import type { Analysis } from './intents.ts';
 import { say as phrase } from './phrases.ts';
-import { parseSpokenEmail, speakEmail } from './slots/email.ts';
-import { extractName } from './slots/names.ts';
-import { businessNoun, extractCompany } from './slots/company.ts';
-import { parsePhone } from './slots/phone.ts';
-import { extractNeed, needFromQuestions } from './slots/need.ts';
-import { digitRuns } from './slots/numbers.ts';
+import { parseSpokenEmail, speakEmail } from '../speech/email.ts';
+import { extractName } from '../speech/names.ts';
+import { businessNoun, extractCompany } from '../speech/company.ts';
+import { parsePhone } from '../speech/phone.ts';
+import { extractNeed, needFromQuestions } from '../speech/need.ts';
+import { digitRuns } from '../speech/numbers.ts';
 import { advanceCallback, startCallback } from './callback.ts';
 import type { Pending } from './state.ts';
-import type { Utterance } from './text.ts';
+import type { Utterance } from '../speech/text.ts';
 import { callTool, known, say, type Work } from './work.ts';
 
 const TIMELINE =

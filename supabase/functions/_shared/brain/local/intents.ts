@@ -5,8 +5,8 @@
 import type { AgentConfig, TeamMember } from '../types.ts';
 import { detectTopics, memberNamed } from '../tools/routing.ts';
 import * as cue from './cues.ts';
-import { sentimentScore } from './sentiment.ts';
-import { looksLikeQuestion, type Utterance } from './text.ts';
+import { sentimentScore } from '../speech/sentiment.ts';
+import { looksLikeQuestion, type Utterance } from '../speech/text.ts';
 
 export type MemoryField = 'name' | 'company' | 'email' | 'phone';
 

@@ -1,7 +1,7 @@
 import { ok } from 'node:assert';
 import { analyse, type Analysis } from './intents.ts';
-import { utterance } from './text.ts';
-import { fixtureConfig, TEAM } from './testdata/fixture.ts';
+import { utterance } from '../speech/text.ts';
+import { fixtureConfig, TEAM } from '../testing/fixture.ts';
 
 const config = fixtureConfig();
 const of = (text: string) => analyse(utterance(text), config, TEAM);

@@ -5,7 +5,7 @@
  * is never read out for a question the knowledge base cannot answer.
  */
 import type { BrainServices, KnowledgeHit } from '../types.ts';
-import { contentStems, STOPWORDS } from './text.ts';
+import { contentStems, STOPWORDS } from '../speech/text.ts';
 
 /** Everyday phrasings → the words articles use. */
 const SYNONYMS: [RegExp, string][] = [

@@ -1,6 +1,6 @@
 import { deepStrictEqual as eq, ok } from 'node:assert';
 import { answerFromKnowledge, speakable } from './knowledge.ts';
-import { ALT_ARTICLES, altServices, ARTICLES, fixtureServices } from './testdata/fixture.ts';
+import { ALT_ARTICLES, altServices, ARTICLES, fixtureServices } from '../testing/fixture.ts';
 
 for (const [label, list] of [['seed', ARTICLES], ['other wording', ALT_ARTICLES]] as const) {
   Deno.test(`fixture (${label}): every fact of the demo business is in an article`, () => {
@@ -96,7 +96,7 @@ Deno.test('speakable: no markdown, no URL schemes', () => {
 
 Deno.test('answerFromKnowledge: a weak match is not read out ("do you work with restaurants?")', async () => {
   const { answerFromKnowledge } = await import('./knowledge.ts');
-  const { fixtureServices, altServices } = await import('./testdata/fixture.ts');
+  const { fixtureServices, altServices } = await import('../testing/fixture.ts');
   for (const services of [fixtureServices, altServices]) {
     for (const q of ['do you guys work with restaurants', 'is there a discount if we sign up for a year']) {
       eq((await answerFromKnowledge(services, q)).length, 0, q);

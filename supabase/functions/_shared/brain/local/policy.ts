@@ -17,7 +17,7 @@ import {
   startCallback,
   takeWhen,
 } from './callback.ts';
-import { type Utterance, utterance } from './text.ts';
+import { type Utterance, utterance } from '../speech/text.ts';
 import { callTool, known, say, type Work } from './work.ts';
 
 export { goodbye, miss };

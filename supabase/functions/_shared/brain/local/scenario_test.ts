@@ -6,7 +6,7 @@
  */
 import { createLocalBrain } from './engine.ts';
 import { playScenario, type Scenario } from './testdata/harness.ts';
-import { altServices } from './testdata/fixture.ts';
+import { altServices } from '../testing/fixture.ts';
 
 const repoRoot = new URL('../../../../../', import.meta.url);
 const DIRS = [

@@ -3,7 +3,7 @@
  * keys are left alone). Read defensively: the state comes back from the database as JSON.
  */
 import type { LeadFields } from '../types.ts';
-import type { DateParts, TimeParts } from './slots/when.ts';
+import type { DateParts, TimeParts } from '../speech/when.ts';
 
 /** The question the agent asked last, which shapes how the next answer is read. */
 export type Pending =

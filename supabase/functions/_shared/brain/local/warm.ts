@@ -1,7 +1,7 @@
 /** Load the NLP libraries' lexicons once, so the first call's first turn is as fast as the rest. */
-import { tagsOf } from './slots/names.ts';
-import { sentimentScore } from './sentiment.ts';
-import { parseWhen } from './slots/when.ts';
+import { tagsOf } from '../speech/names.ts';
+import { sentimentScore } from '../speech/sentiment.ts';
+import { parseWhen } from '../speech/when.ts';
 
 let warmed = false;
 

@@ -1,8 +1,8 @@
 /** capture_lead: save what the caller told us about themselves onto their customer row. */
 import type { LeadFields, Tool } from '../types.ts';
-import { isEmail, parseSpokenEmail } from '../local/slots/email.ts';
-import { isE164, parsePhone } from '../local/slots/phone.ts';
-import { extractNeed } from '../local/slots/need.ts';
+import { isEmail, parseSpokenEmail } from '../speech/email.ts';
+import { isE164, parsePhone } from '../speech/phone.ts';
+import { extractNeed } from '../speech/need.ts';
 
 const FIELDS = ['name', 'company', 'email', 'phone', 'need', 'timeline'] as const;
 const MAX_LEN: Record<(typeof FIELDS)[number], number> = {

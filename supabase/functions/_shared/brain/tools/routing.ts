@@ -6,7 +6,7 @@
  * "integration" and "cancellation" matches "cancel".
  */
 import type { AgentConfig, TeamMember } from '../types.ts';
-import { allStems } from '../local/text.ts';
+import { allStems } from '../speech/text.ts';
 
 /** Keyword lists used for topics the config does not define. */
 export const DEFAULT_TOPICS: Readonly<Record<string, readonly string[]>> = {

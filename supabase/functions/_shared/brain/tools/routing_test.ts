@@ -1,6 +1,6 @@
 import { deepStrictEqual as eq, ok } from 'node:assert';
 import { detectTopics, memberForTopics, memberNamed, topicLexicon, topicMatches } from './routing.ts';
-import { fixtureConfig, TEAM } from '../local/testdata/fixture.ts';
+import { fixtureConfig, TEAM } from '../testing/fixture.ts';
 
 const config = fixtureConfig();
 

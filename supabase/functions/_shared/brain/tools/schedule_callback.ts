@@ -5,8 +5,8 @@
  */
 import type { AgentConfig, Tool } from '../types.ts';
 import { addDays, isOpenBySchedule, nextOpening, speakDateTime, wallClock, zonedDateTime } from '../hours.ts';
-import { parseWhen } from '../local/slots/when.ts';
-import { isE164 } from '../local/slots/phone.ts';
+import { parseWhen } from '../speech/when.ts';
+import { isE164 } from '../speech/phone.ts';
 import { normalisePhone } from './capture_lead.ts';
 
 /** Least notice for a callback. */

@@ -1,8 +1,8 @@
 import { deepStrictEqual as eq, ok } from 'node:assert';
 import type { ToolContext } from '../types.ts';
 import { toolByName, TOOLS } from './registry.ts';
-import { CLOSED_NOW, makeContext, OPEN_NOW } from '../local/testdata/context.ts';
-import { fixtureConfig, fixtureServices } from '../local/testdata/fixture.ts';
+import { CLOSED_NOW, makeContext, OPEN_NOW } from '../testing/context.ts';
+import { fixtureConfig, fixtureServices } from '../testing/fixture.ts';
 import { wallClock } from '../hours.ts';
 
 const tc = (over: Parameters<typeof makeContext>[0] = {}): ToolContext => ({

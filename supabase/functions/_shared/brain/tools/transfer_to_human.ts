@@ -5,7 +5,7 @@
  */
 import type { TeamMember, Tool, ToolContext, ToolOutcome } from '../types.ts';
 import { describeHours } from '../hours.ts';
-import { isE164 } from '../local/slots/phone.ts';
+import { isE164 } from '../speech/phone.ts';
 import { detectTopics, firstName, memberForTopics, memberNamed, topicLexicon } from './routing.ts';
 
 function str(v: unknown, max = 300): string {

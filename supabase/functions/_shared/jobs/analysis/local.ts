@@ -3,11 +3,11 @@
  * local engine's own tools (AFINN sentiment, name/company/email slots) and the facts the call
  * functions stored (outcome, transfer, callback, message), and writes a plain summary.
  */
-import { sentimentScore } from '../../brain/local/sentiment.ts';
-import { utterance } from '../../brain/local/text.ts';
-import { extractName } from '../../brain/local/slots/names.ts';
-import { extractCompany } from '../../brain/local/slots/company.ts';
-import { parseSpokenEmail } from '../../brain/local/slots/email.ts';
+import { sentimentScore } from '../../brain/speech/sentiment.ts';
+import { utterance } from '../../brain/speech/text.ts';
+import { extractName } from '../../brain/speech/names.ts';
+import { extractCompany } from '../../brain/speech/company.ts';
+import { parseSpokenEmail } from '../../brain/speech/email.ts';
 import type { CallAnalysis, CallRecord, Outcome } from './record.ts';
 import { outcomeSentence, subjectOf } from './summary.ts';
 

@@ -1,7 +1,7 @@
 /** The local analyser's summary: who called and about what, then what came of it. */
 import type { CallAnalysis, CallRecord, Outcome } from './record.ts';
-import { askedTopics } from '../../brain/local/slots/asked.ts';
-import { extractNeed } from '../../brain/local/slots/need.ts';
+import { askedTopics } from '../../brain/speech/asked.ts';
+import { extractNeed } from '../../brain/speech/need.ts';
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1).trimEnd()}…` : s);
 

@@ -13,7 +13,7 @@ import type {
   TurnResult,
 } from '../../types.ts';
 import { isWithinHours, wallClock } from '../../hours.ts';
-import { fixtureConfig, fixtureServices, TEAM } from './fixture.ts';
+import { fixtureConfig, fixtureServices, TEAM } from '../../testing/fixture.ts';
 
 export interface ScenarioTurn {
   say?: string;

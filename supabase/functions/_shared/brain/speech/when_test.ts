@@ -1,6 +1,6 @@
 import { deepStrictEqual as eq, ok } from 'node:assert';
 import { mergeWhen, normaliseTimeWords, parseWhen } from './when.ts';
-import { wallClock } from '../../hours.ts';
+import { wallClock } from '../hours.ts';
 
 const NY = 'America/New_York';
 const WED = new Date('2026-11-25T15:00:00Z'); // Wed 25 Nov 2026, 10:00 EST

@@ -1,7 +1,7 @@
 import { deepStrictEqual as eq } from 'node:assert';
 import { extractName } from './names.ts';
 import { businessNoun, extractCompany } from './company.ts';
-import { utterance } from '../text.ts';
+import { utterance } from './text.ts';
 
 Deno.test('extractName: explicit cues, speech recognition slips, and non-names', () => {
   const cases: [string, string | null][] = [

@@ -6,7 +6,7 @@
  * "I'm interested" or "this is ridiculous".
  */
 import nlp from 'compromise';
-import { looksLikeQuestion, STOPWORDS, titleWord, type Utterance } from '../text.ts';
+import { looksLikeQuestion, STOPWORDS, titleWord, type Utterance } from './text.ts';
 
 const tagCache = new Map<string, Set<string>>();
 /** compromise's tags for one lower-case word (cached: the lexicon lookup is the slow part). */

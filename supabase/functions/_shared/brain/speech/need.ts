@@ -4,7 +4,7 @@
  * introduction ("my name is Jamie from Bright Smile Dental") or filler ("sounds good", "I'd like to
  * get started" alone says nothing about what they want).
  */
-import type { HistoryEntry } from '../../types.ts';
+import type { HistoryEntry } from '../types.ts';
 import { aboutThem, askedTopics } from './asked.ts';
 
 const FILLER_START =

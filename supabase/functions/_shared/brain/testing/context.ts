@@ -1,6 +1,6 @@
 /** Turn contexts for unit tests, built on the demo-business fixture. */
-import type { Customer, TurnContext, TurnInput } from '../../types.ts';
-import { isWithinHours } from '../../hours.ts';
+import type { Customer, TurnContext, TurnInput } from '../types.ts';
+import { isWithinHours } from '../hours.ts';
 import { fixtureConfig, TEAM } from './fixture.ts';
 
 /** Tue 24 Nov 2026, 10:00 in New York: open. */

@@ -3,7 +3,7 @@
  * "whether we work with veterinary clinics"). Shared by the engine (to infer a lead's need from what
  * they asked earlier) and the post-call analyser (to list what the caller asked about).
  */
-import { looksLikeQuestion, utterance } from '../text.ts';
+import { looksLikeQuestion, utterance } from './text.ts';
 
 /** Aspects a question can ask about, checked in order; the first that matches names the aspect. */
 const ASPECTS: [RegExp, string][] = [

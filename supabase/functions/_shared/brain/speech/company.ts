@@ -3,7 +3,7 @@
  * "I'm at Ortega Roofing", "Luis Ortega, Ortega Roofing" (an answer to the name question), "the
  * practice is called Orchard Dental", or a bare answer to "what's the name of your company?".
  */
-import { looksLikeQuestion, titleWord, type Utterance } from '../text.ts';
+import { looksLikeQuestion, titleWord, type Utterance } from './text.ts';
 import { NAME_FILLERS, nameToken, skipFillers } from './names.ts';
 
 const COMPANY_FILLERS = new Set([

@@ -1,4 +1,4 @@
-import { assertEquals } from '../../../testing/assert.ts';
+import { assertEquals } from '../../testing/assert.ts';
 import { extractNeed, needFromQuestions } from './need.ts';
 import { askedTopics, questionTopic } from './asked.ts';
 

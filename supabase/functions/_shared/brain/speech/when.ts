@@ -8,7 +8,7 @@
  * keeps the result independent of the machine's own time zone and correct across DST.
  */
 import * as chrono from 'chrono-node';
-import { addDays, wallClock, zonedDateTime } from '../../hours.ts';
+import { addDays, wallClock, zonedDateTime } from '../hours.ts';
 import { smallNumber, TEENS, UNITS } from './numbers.ts';
 
 export interface DateParts {

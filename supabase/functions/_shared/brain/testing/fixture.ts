@@ -2,8 +2,8 @@
  * Test fixture mirroring the demo business (shared/demo-business.md): agent config, team, and an
  * in-memory knowledge base with a naive token-overlap ranking (the real one is Postgres full-text).
  */
-import type { AgentConfig, BrainServices, KnowledgeHit, TeamMember } from '../../types.ts';
-import { contentStems } from '../text.ts';
+import type { AgentConfig, BrainServices, KnowledgeHit, TeamMember } from '../types.ts';
+import { contentStems } from '../speech/text.ts';
 import articles from './knowledge.json' with { type: 'json' };
 import altArticles from './knowledge_alt.json' with { type: 'json' };
 
