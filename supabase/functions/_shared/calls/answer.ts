@@ -6,6 +6,7 @@ import { listen } from './render.ts';
 import { webhookUrls } from './urls.ts';
 import type { WebhookRequest } from './webhook.ts';
 import { callbackGreeting } from '../jobs/callbacks/greeting.ts';
+import { withDisclosures } from '../compliance/greeting.ts';
 
 /** The greeting for this caller: the returning greeting with their first name when we know it. */
 export function greetingFor(agent: AgentConfig, customer: Customer | null, returning: boolean): string {
@@ -22,9 +23,11 @@ export async function answerCall(rt: Runtime, w: WebhookRequest): Promise<string
   rt.lastKnown.team = started.team;
   // A callback the worker placed: its Voice URL names the task, so the agent says why it calls.
   const callbackId = params.direction.startsWith('outbound') ? w.query.get('callback') : null;
-  const greeting = (callbackId &&
+  const greeting = withDisclosures((callbackId &&
     await callbackGreeting(rt.sql, started.config, started.customer, callbackId, params.callSid)) ||
-    greetingFor(started.config, started.customer, started.returning);
+    greetingFor(started.config, started.customer, started.returning), started.config);
   await store.recordGreeting(rt.sql, params.callSid, greeting);
+  // Announced: the announcement is the condition, and it has just been said.
+  if (started.config.recording_mode === 'announce') await store.recordConsent(rt.sql, params.callSid, 'announced');
   return listen(greeting, 1, started.config, webhookUrls(rt.config.publicFunctionsUrl));
 }

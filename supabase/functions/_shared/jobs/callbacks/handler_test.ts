@@ -18,7 +18,6 @@ import { placeCallback } from './handler.ts';
 
 const SID = `AC${'1'.repeat(32)}`;
 const TOKEN = 'fake-twilio-token';
-// Wednesday 25 November 2026, 10:00 in New York (the seed's business hours: weekdays 9 to 6).
 // Noon Eastern: within business hours and within calling hours in every US zone.
 const IN_HOURS = new Date('2026-11-25T17:00:00Z');
 
