@@ -16,8 +16,8 @@ create table public.do_not_call (
   phone_key text primary key,
   -- Null once the person was erased: the key alone keeps refusing the number.
   phone_number text check (phone_number is null or public.is_e164(phone_number)),
-  source text not null check (source in ('team', 'caller')),
-  note text check (length(note) <= 500),
+  source text not null default 'team' check (source in ('team', 'caller')),
+  reason text check (length(reason) <= 500),
   added_by text references public.team_members (user_id) on delete set null,
   conversation_id uuid references public.conversations on delete set null,
   created_at timestamptz not null default now(),
@@ -83,16 +83,35 @@ select code, tz from (values
   ('Pacific/Honolulu', '{808}'::text[])
 ) as z(tz, codes), unnest(z.codes) as code;
 
--- The zones a callee may be in: their own (set by the team), else their area code's; a North
--- American number of unknown zone may be anywhere from Eastern to Pacific; any other number
--- is taken to be in the business's zone.
-create or replace function public.callee_timezones(p_phone text)
+-- Whether a name is a time zone Postgres knows (cheaper than scanning pg_timezone_names).
+create or replace function public.is_time_zone(p_name text)
+  returns boolean
+  language plpgsql stable
+  set search_path = ''
+as $$
+begin
+  if p_name is null or p_name !~ '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$' then
+    return false;
+  end if;
+  perform now() at time zone p_name;
+  return true;
+exception when others then
+  return false;
+end
+$$;
+
+-- The zones a callee may be in: p_time_zone when it is a real zone (a lead's stored zone), else
+-- the customer's own (set by the team), else their area code's; a North American number of
+-- unknown zone may be anywhere from Eastern to Pacific; any other number is taken to be in the
+-- business's zone.
+create or replace function public.callee_timezones(p_phone text, p_time_zone text default null)
   returns text[]
   language sql stable
   security definer
   set search_path = ''
 as $$
   select coalesce(
+    case when public.is_time_zone(p_time_zone) then array[p_time_zone] end,
     (select array[c.timezone] from public.customers as c where c.phone_number = p_phone and c.timezone is not null),
     (select array[a.timezone] from public.area_code_timezones as a
      where p_phone like '+1%' and a.area_code = substr(p_phone, 3, 3)),
@@ -102,31 +121,53 @@ as $$
   )
 $$;
 
--- 8 AM to 9 PM local time in every zone the callee may be in.
-create or replace function public.is_within_calling_hours(p_phone text, p_at timestamptz default now())
+-- The callee's zone when one zone is wanted (the first of callee_timezones).
+create or replace function public.callee_time_zone(p_phone text, p_time_zone text default null)
+  returns text
+  language sql stable
+  security definer
+  set search_path = ''
+as $$
+  select (public.callee_timezones(p_phone, p_time_zone))[1]
+$$;
+
+-- 8 AM to 9 PM local time in every one of these zones.
+create or replace function public.within_calling_hours_in(p_zones text[], p_at timestamptz)
+  returns boolean
+  language sql stable
+  set search_path = ''
+as $$
+  select bool_and((p_at at time zone tz)::time >= time '08:00' and (p_at at time zone tz)::time < time '21:00')
+  from unnest(p_zones) as tz
+$$;
+
+create or replace function public.is_within_calling_hours(p_phone text, p_at timestamptz default now(),
+                                                          p_time_zone text default null)
   returns boolean
   language sql stable
   security definer
   set search_path = ''
 as $$
-  select bool_and((p_at at time zone tz)::time >= time '08:00' and (p_at at time zone tz)::time < time '21:00')
-  from unnest(public.callee_timezones(p_phone)) as tz
+  select public.within_calling_hours_in(public.callee_timezones(p_phone, p_time_zone), p_at)
 $$;
 
 -- The first moment from p_at (to the next 5 minutes) within calling hours; every zone's window
 -- overlaps within any two days, so two days always find one.
-create or replace function public.next_calling_time(p_phone text, p_at timestamptz default now())
+create or replace function public.next_calling_time(p_phone text, p_time_zone text default null,
+                                                    p_at timestamptz default now())
   returns timestamptz
   language sql stable
   security definer
   set search_path = ''
 as $$
-  select case when public.is_within_calling_hours(p_phone, p_at) then p_at else (
+  with z as (select public.callee_timezones(p_phone, p_time_zone) as zones)
+  select case when public.within_calling_hours_in(z.zones, p_at) then p_at else (
     select t from generate_series(date_bin(interval '5 minutes', p_at, timestamptz '2000-01-01') + interval '5 minutes',
                                   p_at + interval '2 days', interval '5 minutes') as t
-    where public.is_within_calling_hours(p_phone, t)
+    where public.within_calling_hours_in(z.zones, t)
     order by t limit 1)
   end
+  from z
 $$;
 
 create or replace function public.is_do_not_call(p_phone text)
@@ -140,8 +181,9 @@ $$;
 
 -- Whether an outbound call to p_phone may be dialled at p_at: {allowed, reason, next_at}.
 -- reason: 'do_not_call' (never, next_at null), 'outside_calling_hours' (next_at: when it may),
--- 'invalid_number'.
-create or replace function public.outbound_call_check(p_phone text, p_at timestamptz default now())
+-- 'invalid_number'. p_time_zone: the callee's stored zone, when the caller of this knows one.
+create or replace function public.outbound_call_check(p_phone text, p_at timestamptz default now(),
+                                                      p_time_zone text default null)
   returns jsonb
   language sql stable
   security definer
@@ -152,9 +194,9 @@ as $$
       then jsonb_build_object('allowed', false, 'reason', 'invalid_number', 'next_at', null)
     when public.is_do_not_call(p_phone)
       then jsonb_build_object('allowed', false, 'reason', 'do_not_call', 'next_at', null)
-    when not public.is_within_calling_hours(p_phone, p_at)
+    when not public.is_within_calling_hours(p_phone, p_at, p_time_zone)
       then jsonb_build_object('allowed', false, 'reason', 'outside_calling_hours',
-                              'next_at', public.next_calling_time(p_phone, p_at))
+                              'next_at', public.next_calling_time(p_phone, p_time_zone, p_at))
     else jsonb_build_object('allowed', true, 'reason', null, 'next_at', p_at)
   end
 $$;
@@ -164,7 +206,7 @@ $$;
 create or replace function public.add_do_not_call(
   p_phone text,
   p_source text default 'team',
-  p_note text default null,
+  p_reason text default null,
   p_conversation_id uuid default null
 )
   returns boolean
@@ -178,8 +220,8 @@ begin
   if not coalesce(public.is_e164(p_phone), false) then
     raise exception 'invalid phone number' using errcode = '22023', detail = 'expected E.164, like +15551234567';
   end if;
-  insert into public.do_not_call (phone_number, source, note, added_by, conversation_id)
-  values (p_phone, coalesce(p_source, 'team'), nullif(btrim(p_note), ''),
+  insert into public.do_not_call (phone_number, source, reason, added_by, conversation_id)
+  values (p_phone, coalesce(p_source, 'team'), nullif(btrim(p_reason), ''),
           case when current_user = 'authenticated' then auth.jwt() ->> 'sub' end, p_conversation_id)
   on conflict (phone_key) do nothing;
   return found;
@@ -187,20 +229,26 @@ end
 $$;
 
 revoke all on function public.phone_key(text) from public, anon;
+revoke all on function public.is_time_zone(text) from public, anon;
+revoke all on function public.within_calling_hours_in(text[], timestamptz) from public, anon;
 revoke all on function public.set_do_not_call_key() from public, anon, authenticated;
 revoke all on function public.check_customer_timezone() from public, anon, authenticated;
-revoke all on function public.callee_timezones(text) from public, anon;
-revoke all on function public.is_within_calling_hours(text, timestamptz) from public, anon;
-revoke all on function public.next_calling_time(text, timestamptz) from public, anon;
+revoke all on function public.callee_timezones(text, text) from public, anon;
+revoke all on function public.callee_time_zone(text, text) from public, anon;
+revoke all on function public.is_within_calling_hours(text, timestamptz, text) from public, anon;
+revoke all on function public.next_calling_time(text, text, timestamptz) from public, anon;
 revoke all on function public.is_do_not_call(text) from public, anon;
-revoke all on function public.outbound_call_check(text, timestamptz) from public, anon;
+revoke all on function public.outbound_call_check(text, timestamptz, text) from public, anon;
 revoke all on function public.add_do_not_call(text, text, text, uuid) from public, anon;
 grant execute on function public.phone_key(text) to authenticated, service_role;
-grant execute on function public.callee_timezones(text) to authenticated, service_role;
-grant execute on function public.is_within_calling_hours(text, timestamptz) to authenticated, service_role;
-grant execute on function public.next_calling_time(text, timestamptz) to authenticated, service_role;
+grant execute on function public.is_time_zone(text) to authenticated, service_role;
+grant execute on function public.within_calling_hours_in(text[], timestamptz) to authenticated, service_role;
+grant execute on function public.callee_timezones(text, text) to authenticated, service_role;
+grant execute on function public.callee_time_zone(text, text) to authenticated, service_role;
+grant execute on function public.is_within_calling_hours(text, timestamptz, text) to authenticated, service_role;
+grant execute on function public.next_calling_time(text, text, timestamptz) to authenticated, service_role;
 grant execute on function public.is_do_not_call(text) to authenticated, service_role;
-grant execute on function public.outbound_call_check(text, timestamptz) to authenticated, service_role;
+grant execute on function public.outbound_call_check(text, timestamptz, text) to authenticated, service_role;
 grant execute on function public.add_do_not_call(text, text, text, uuid) to authenticated, service_role;
 
 alter table public.do_not_call enable row level security;
@@ -208,8 +256,8 @@ alter table public.area_code_timezones enable row level security;
 
 revoke all on public.do_not_call, public.area_code_timezones from anon, authenticated;
 grant select, delete on public.do_not_call to authenticated;
-grant insert (phone_number, source, note, added_by, conversation_id) on public.do_not_call to authenticated;
-grant update (note) on public.do_not_call to authenticated;
+grant insert (phone_number, source, reason, added_by, conversation_id) on public.do_not_call to authenticated;
+grant update (reason) on public.do_not_call to authenticated;
 grant select on public.area_code_timezones to authenticated;
 grant all on public.do_not_call, public.area_code_timezones to service_role;
 

@@ -159,7 +159,7 @@ begin
   where exists (select 1 from unnest(v_terms) as t where strpos(lower(n.subject || ' ' || n.body), lower(t)) > 0);
   get diagnostics v_masked = row_count;
 
-  update public.do_not_call set phone_number = null, note = null, conversation_id = null
+  update public.do_not_call set phone_number = null, reason = null, conversation_id = null
   where phone_key = public.phone_key(v_customer.phone_number);
   update public.data_requests set customer_id = null, conversation_id = null, task_id = null
   where customer_id = p_customer_id;
@@ -298,7 +298,7 @@ begin
   if v_out is null then
     return null;
   end if;
-  v_out := regexp_replace(v_out, '[^\s@]+@[^\s@]+\.[a-z]{2,}', '[email]', 'gi');
+  v_out := regexp_replace(v_out, '[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}', '[email]', 'gi');
   v_out := regexp_replace(v_out, '\m[a-z0-9._-]+ (at|arroba) [a-z0-9-]+( (dot|punto) [a-z]{2,})+\M', '[email]', 'gi');
   v_out := regexp_replace(v_out, '\+?\d([\s().-]*\d){4,}', '[number]', 'g');
   v_out := regexp_replace(v_out, '\m' || c_digit || '(\M[\s,-]+' || c_digit || '){4,}\M', '[number]', 'gi');

@@ -7,7 +7,7 @@ insert into public.conversations (call_sid, from_number, to_number, agent_config
 select sid, '+15555553010', '+15550000000', (select id from public.agent_configs where is_active)
 from unnest(array['CA_consent_off', 'CA_consent_yes', 'CA_consent_no', 'CA_consent_ann']) as sid;
 
-select col_default_is('public', 'agent_configs', 'recording_mode', $$'off'::text$$, 'recording is off unless the team turns it on');
+select col_default_is('public', 'agent_configs', 'recording_mode', 'off', 'recording is off unless the team turns it on');
 select throws_ok($$select public.record_recording_consent('CA_consent_off', 'announced')$$, '22023',
   'consent answer does not fit the recording mode', 'with recording off no consent can start one');
 

@@ -37,17 +37,17 @@ export interface DoNotCallEntry {
   phone_key: string;
   phone_number: string | null;
   source: 'team' | 'caller';
-  note: string | null;
+  reason: string | null;
   added_by: string | null;
   created_at: Date;
 }
 
 export const listDoNotCall = (tx: Tx) => tx<DoNotCallEntry[]>`
-  select phone_key, phone_number, source, note, added_by, created_at from public.do_not_call
+  select phone_key, phone_number, source, reason, added_by, created_at from public.do_not_call
   order by created_at desc limit 500`;
 
-export async function addDoNotCall(tx: Tx, phone: string, note: string | null): Promise<boolean> {
-  const [{ added }] = await tx<{ added: boolean }[]>`select public.add_do_not_call(${phone}, 'team', ${note}) as added`;
+export async function addDoNotCall(tx: Tx, phone: string, reason: string | null): Promise<boolean> {
+  const [{ added }] = await tx<{ added: boolean }[]>`select public.add_do_not_call(${phone}, 'team', ${reason}) as added`;
   return added;
 }
 

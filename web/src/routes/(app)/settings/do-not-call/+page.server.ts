@@ -16,9 +16,9 @@ export const actions: Actions = {
     const member = requireMember(locals);
     const form = new FormReader(await request.formData());
     const phone = form.phone('phone', { required: true, label: 'Number' });
-    const note = form.text('note', { max: 500, label: 'Note' });
+    const reason = form.text('reason', { max: 500, label: 'Reason' });
     if (!form.ok) return invalid(form);
-    const added = await asUser(services().sql, member.claims, (tx) => addDoNotCall(tx, phone!, note));
+    const added = await asUser(services().sql, member.claims, (tx) => addDoNotCall(tx, phone!, reason));
     return { added, phone };
   },
   remove: async ({ locals, request }) => {
