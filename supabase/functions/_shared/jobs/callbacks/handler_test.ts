@@ -97,7 +97,7 @@ Deno.test({
           assertEquals(
             doc.says[0],
             'Hi Ravi, this is the virtual assistant from LegacyAI, calling you back as you asked. ' +
-              'My notes say: Pricing for two locations. Is now a good time to talk?',
+              "My notes say: Pricing for two locations. You're speaking with an AI assistant. Is now a good time to talk?",
           );
           assertEquals(doc.verbs[0], 'Gather');
           await rt.sql.end();
