@@ -67,12 +67,12 @@ create trigger customers_check_timezone
 
 -- US area codes that lie in one time zone. Codes that span two zones (850, 906, 812, 208, 605, ...)
 -- are left out on purpose: such a number gets the intersection of every zone (see below).
-create table public.area_code_timezones (
+create table public.area_code_time_zones (
   area_code text primary key check (area_code ~ '^[2-9][0-9]{2}$'),
-  timezone text not null
+  time_zone text not null
 );
 
-insert into public.area_code_timezones (area_code, timezone)
+insert into public.area_code_time_zones (area_code, time_zone)
 select code, tz from (values
   ('America/New_York', '{203,475,860,959,302,202,771,239,305,321,352,386,407,561,727,754,772,786,813,863,904,941,954,689,656,229,404,470,478,678,706,762,770,912,943,207,240,301,410,443,667,339,351,413,508,617,774,781,857,978,231,248,269,313,517,586,616,734,810,947,989,679,603,201,551,609,640,732,848,856,862,908,973,212,315,332,347,516,518,585,607,631,646,680,716,718,838,845,914,917,929,934,252,336,704,743,828,910,919,980,984,216,220,234,283,326,330,380,419,440,513,567,614,740,937,215,223,267,272,412,445,484,570,582,610,717,724,814,835,878,401,803,839,843,854,864,802,276,434,540,571,703,757,804,826,948,304,681,260,317,463,574,765,502,606,859,865}'::text[]),
   ('America/Chicago', '{205,251,256,334,659,938,479,501,870,327,217,224,309,312,331,447,464,618,630,708,773,779,815,847,872,319,515,563,641,712,316,620,913,225,318,337,504,985,218,320,507,612,651,763,952,228,601,662,769,314,417,557,573,636,660,816,975,402,531,405,539,572,580,918,615,629,731,901,931,210,214,254,281,325,346,361,409,430,432,469,512,682,713,726,737,806,817,830,832,903,936,940,945,956,972,979,262,274,414,534,608,715,920,270,364,219}'::text[]),
@@ -113,7 +113,7 @@ as $$
   select coalesce(
     case when public.is_time_zone(p_time_zone) then array[p_time_zone] end,
     (select array[c.timezone] from public.customers as c where c.phone_number = p_phone and c.timezone is not null),
-    (select array[a.timezone] from public.area_code_timezones as a
+    (select array[a.time_zone] from public.area_code_time_zones as a
      where p_phone like '+1%' and a.area_code = substr(p_phone, 3, 3)),
     case when p_phone like '+1%'
       then array['America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles'] end,
@@ -252,14 +252,14 @@ grant execute on function public.outbound_call_check(text, timestamptz, text) to
 grant execute on function public.add_do_not_call(text, text, text, uuid) to authenticated, service_role;
 
 alter table public.do_not_call enable row level security;
-alter table public.area_code_timezones enable row level security;
+alter table public.area_code_time_zones enable row level security;
 
-revoke all on public.do_not_call, public.area_code_timezones from anon, authenticated;
+revoke all on public.do_not_call, public.area_code_time_zones from anon, authenticated;
 grant select, delete on public.do_not_call to authenticated;
 grant insert (phone_number, source, reason, added_by, conversation_id) on public.do_not_call to authenticated;
 grant update (reason) on public.do_not_call to authenticated;
-grant select on public.area_code_timezones to authenticated;
-grant all on public.do_not_call, public.area_code_timezones to service_role;
+grant select on public.area_code_time_zones to authenticated;
+grant all on public.do_not_call, public.area_code_time_zones to service_role;
 
 create policy "Team members can read the do-not-call list"
   on public.do_not_call for select to authenticated
@@ -280,7 +280,7 @@ create policy "Team members can remove numbers the team added"
   using ((select public.is_team_member()) and source = 'team');
 
 create policy "Team members can read area code time zones"
-  on public.area_code_timezones for select to authenticated
+  on public.area_code_time_zones for select to authenticated
   using ((select public.is_team_member()));
 
 -- A due callback is dialled only when outbound_call_check allows it: a listed number cancels
