@@ -1,10 +1,10 @@
 /**
- * The number's status callback (/), the <Dial> action (/dial) and the voicemail action
- * (/recording).
+ * The number's status callback (/), the <Dial> action (/dial), the voicemail action
+ * (/recording) and call recordings' status callback (/call-recording).
  */
 import type { HandlerFactory } from '../_shared/runtime/runtime.ts';
 import { twilioWebhook, type WebhookRequest } from '../_shared/calls/webhook.ts';
-import { callStatus, dialEnded, voicemailRecorded } from '../_shared/calls/status.ts';
+import { callRecordingStatus, callStatus, dialEnded, voicemailRecorded } from '../_shared/calls/status.ts';
 import { voicemailTwiml } from '../_shared/calls/fallback.ts';
 import { document, twiml } from '../_shared/twilio/twiml.ts';
 
@@ -12,6 +12,7 @@ export const createHandler: HandlerFactory = (rt) => {
   const route = (w: WebhookRequest) => {
     if (w.subpath === '/dial') return dialEnded(rt, w);
     if (w.subpath === '/recording') return voicemailRecorded(rt, w);
+    if (w.subpath === '/call-recording') return callRecordingStatus(rt, w);
     return callStatus(rt, w);
   };
   const fallback = (w: WebhookRequest) => {

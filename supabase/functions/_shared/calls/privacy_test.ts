@@ -11,6 +11,7 @@ import { startTestCall } from '../testing/calls.ts';
 import { scriptedBrain } from '../testing/scripted_brain.ts';
 import { startFakeTwilioApi } from '../testing/fake_twilio_api.ts';
 import { createHandler as twilioTurn } from '../../twilio-turn/handler.ts';
+import { createHandler as twilioStatus } from '../../twilio-status/handler.ts';
 import { readJobsConfig } from '../jobs/config.ts';
 import { fakeJob, testJobDeps } from '../jobs/test_support.ts';
 import { twilioRecordings } from '../jobs/recordings/twilio_recordings.ts';
@@ -81,6 +82,13 @@ Deno.test({ name: 'privacy in a call', ...needsDb, fn: async (t) => {
       assertEquals(job?.result.recording, true);
       assertEquals((await db`select status, recording_sid from call_recordings where call_sid = ${callSid}`)[0],
         { status: 'in-progress', recording_sid: job!.result.recording_sid });
+      // Twilio reports the finished recording.
+      const done = await twilioStatus(rt)(await signedRequest('twilio-status/call-recording', callParams(callSid, from, {
+        RecordingSid: job!.result.recording_sid!, RecordingStatus: 'completed', RecordingDuration: '42',
+        RecordingChannels: '2' })));
+      assertEquals(done.status, 200);
+      assertEquals((await db`select status, duration_seconds from call_recordings where call_sid = ${callSid}`)[0],
+        { status: 'completed', duration_seconds: 42 });
       // A second run of the job never asks twice.
       assertEquals(await startRecording(fakeJob('start_recording', { conversation_id: c.id }), deps),
         { recording: false, reason: 'already recording' });

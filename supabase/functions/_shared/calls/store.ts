@@ -78,6 +78,9 @@ export const store = {
   recordConsent: (sql: Sql, callSid: string, answer: 'announced' | 'given' | 'declined') =>
     one<{ consent: string }>(sql`select public.record_recording_consent(${callSid}, ${answer}) as r`),
 
+  recordRecordingStatus: (sql: Sql, recordingSid: string, status: string, durationSeconds: number | null) =>
+    one<boolean>(sql`select public.record_recording_status(${recordingSid}, ${status}, ${durationSeconds}) as r`),
+
   recordPrivacyRequest: (sql: Sql, callSid: string, kind: 'erasure' | 'do_not_call') =>
     one<{ ok: boolean; reason?: string }>(sql`select public.record_privacy_request(${callSid}, ${kind}) as r`),
 

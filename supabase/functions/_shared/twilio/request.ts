@@ -36,6 +36,8 @@ export interface VoiceParams {
   dialCallDuration?: number;
   recordingUrl?: string;
   recordingDuration?: number;
+  recordingSid?: string;
+  recordingStatus?: string;
 }
 
 /** Reads and decodes a form-encoded body, refusing oversized, non-form or undecodable input. */
@@ -122,5 +124,7 @@ export function voiceParams(form: TwilioForm): VoiceParams {
     dialCallDuration: optionalNumber(form.get('DialCallDuration')),
     recordingUrl: form.get('RecordingUrl') || undefined,
     recordingDuration: optionalNumber(form.get('RecordingDuration')),
+    recordingSid: form.get('RecordingSid') || undefined,
+    recordingStatus: form.get('RecordingStatus') || undefined,
   };
 }
