@@ -86,7 +86,8 @@ $$;
 
 -- Changes made under the dashboard's role, on the tables people edit. The detail lists the
 -- changed columns; values are kept only for the columns named in TG_ARGV (statuses, roles,
--- assignments, settings: never names, emails, numbers or free text).
+-- assignments, settings: never names, emails, numbers or free text). The triggers fire only
+-- under the dashboard's role, so the call functions' updates cost nothing here.
 create or replace function public.audit_dashboard_change()
   returns trigger
   language plpgsql
@@ -123,21 +124,28 @@ end
 $$;
 
 create trigger agent_configs_audit after insert or update or delete on public.agent_configs
-  for each row execute function public.audit_dashboard_change('id', 'is_active', 'hours_override', 'recording_mode',
+  for each row when (current_setting('role', true) = 'authenticated')
+  execute function public.audit_dashboard_change('id', 'is_active', 'hours_override', 'recording_mode',
     'ai_disclosure', 'providers', 'language', 'timezone');
 create trigger automation_settings_audit after update on public.automation_settings
-  for each row execute function public.audit_dashboard_change('id', 'retention_days', 'retention_mode', 'daily_report_hour',
+  for each row when (current_setting('role', true) = 'authenticated')
+  execute function public.audit_dashboard_change('id', 'retention_days', 'retention_mode', 'daily_report_hour',
     'callback_retry_minutes');
 create trigger customers_audit after update or delete on public.customers
-  for each row execute function public.audit_dashboard_change('id', 'lead_status');
+  for each row when (current_setting('role', true) = 'authenticated')
+  execute function public.audit_dashboard_change('id', 'lead_status');
 create trigger scheduled_tasks_audit after insert or update on public.scheduled_tasks
-  for each row execute function public.audit_dashboard_change('id', 'status', 'assigned_to', 'task_type');
+  for each row when (current_setting('role', true) = 'authenticated')
+  execute function public.audit_dashboard_change('id', 'status', 'assigned_to', 'task_type');
 create trigger team_members_audit after insert or update or delete on public.team_members
-  for each row execute function public.audit_dashboard_change('user_id', 'role', 'active');
+  for each row when (current_setting('role', true) = 'authenticated')
+  execute function public.audit_dashboard_change('user_id', 'role', 'active');
 create trigger knowledge_articles_audit after insert or update or delete on public.knowledge_articles
-  for each row execute function public.audit_dashboard_change('id');
+  for each row when (current_setting('role', true) = 'authenticated')
+  execute function public.audit_dashboard_change('id');
 create trigger do_not_call_audit after insert or update or delete on public.do_not_call
-  for each row execute function public.audit_dashboard_change('phone_key', 'source');
+  for each row when (current_setting('role', true) = 'authenticated')
+  execute function public.audit_dashboard_change('phone_key', 'source');
 
 revoke all on function public.refuse_audit_change() from public, anon, authenticated;
 revoke all on function public.audit_actor() from public, anon;
