@@ -90,8 +90,9 @@ export async function readFacts(sql: Sql, call: { callSid: string; caller: strin
   const [customer] = await sql<Record<string, unknown>[]>`select * from customers where phone_number = ${call.caller}`;
   const [config] = await sql<{ timezone: string }[]>`select timezone from agent_configs where is_active limit 1`;
   const timezone = config?.timezone ?? 'UTC';
-  const tasks = await sql<{ task_type: string; local_time: string; in_future: boolean }[]>`
-    select task_type, to_char(scheduled_for at time zone ${timezone}, 'HH24:MI') as local_time, scheduled_for > now() as in_future
+  const tasks = await sql<{ task_type: string; local_time: string; in_future: boolean; assignee: string | null }[]>`
+    select task_type, to_char(scheduled_for at time zone ${timezone}, 'HH24:MI') as local_time, scheduled_for > now() as in_future,
+      (select name from team_members m where m.user_id = scheduled_tasks.assigned_to) as assignee
     from scheduled_tasks
     where (customer_id = ${(customer?.id as string | undefined) ?? null} or conversation_id = ${conversation?.id ?? null})
       and created_at >= ${call.since}
@@ -103,7 +104,8 @@ export async function readFacts(sql: Sql, call: { callSid: string; caller: strin
     conversationId: conversation?.id ?? null,
     conversation: conversation ?? null,
     customer: customer ?? null,
-    tasks: tasks.map((t) => ({ task_type: t.task_type, local_time: t.local_time, in_future: t.in_future })),
+    tasks: tasks.map((t) => ({ task_type: t.task_type, local_time: t.local_time, in_future: t.in_future, assignee: t.assignee })),
     messages: messages!.count,
+    team: (await sql<{ name: string }[]>`select name from team_members`).map((m) => m.name),
   };
 }

@@ -118,12 +118,15 @@ export interface LeadFields {
 export interface TurnActions {
   /** Fields to merge into the caller's customers row. */
   lead?: LeadFields;
-  /** A callback to book: ISO instant, number to call, free-text notes. */
-  callback?: { at: string; phone: string; notes?: string };
+  /**
+   * A callback to book: ISO instant, number to call, free-text notes, what it is about and the team
+   * member the agent named (SQL gives it to that member if active, else the topic's owner).
+   */
+  callback?: { at: string; phone: string; notes?: string; topic?: string; user_id?: string };
   /** Dial this team member (only numbers from team_members). */
   transfer?: { user_id: string; phone: string; topic?: string; reason?: string };
   /** A message left for the team (after hours, or a transfer nobody answered). */
-  message?: { text: string; topic?: string };
+  message?: { text: string; topic?: string; user_id?: string };
   /** End the call after the reply. */
   hangup?: boolean;
 }

@@ -16,7 +16,7 @@ import { speakLastFour, speakPhone } from '../speech/phone.ts';
 import { offerTransfer } from './flows.ts';
 import { bookOnLeaving } from './callback.ts';
 import { contentStems, type Utterance } from '../speech/text.ts';
-import { callTool, known, say, type Work } from './work.ts';
+import { callTool, known, say, setPending, type Work } from './work.ts';
 
 /** A short acknowledgement of what the caller just gave. */
 export function acknowledge(w: Work, filled: string[]): void {
@@ -48,7 +48,7 @@ export function answerMemory(w: Work, a: Analysis): void {
   if (!value) {
     say(w, phrase.memory.missing(field));
     if (field === 'name' || field === 'company' || field === 'email') {
-      w.st.pending = field;
+      setPending(w, field);
       say(
         w,
         field === 'name'
@@ -113,7 +113,7 @@ export async function answerOrRepair(w: Work, u: Utterance, a: Analysis, filled:
     w.intent = 'service_question';
     if (about) say(w, speakable(about.body));
     say(w, phrase.notSpecific(serviceObject(u.text)));
-    w.st.pending = 'offer_callback';
+    setPending(w, 'offer_callback');
     return false;
   }
   if (filled.length) {
@@ -124,7 +124,7 @@ export async function answerOrRepair(w: Work, u: Utterance, a: Analysis, filled:
       acknowledge(w, filled);
       if (!w.st.flow) say(w, phrase.howCanIHelp());
     }
-    if (!w.st.flow) w.st.pending = null;
+    if (!w.st.flow) setPending(w, null);
     return true;
   }
   if (a.hearing) return small(w, 'hearing', phrase.hearing());
@@ -136,13 +136,13 @@ export async function answerOrRepair(w: Work, u: Utterance, a: Analysis, filled:
     if (/\b(?:thank|thanks|appreciate|cheers)\b/.test(u.text)) {
       say(w, phrase.welcome(known(w).name), phrase.anythingElse());
     } else say(w, phrase.howCanIHelp());
-    w.st.pending = /\bthank/.test(u.text) ? 'anything_else' : null;
+    setPending(w, /\bthank/.test(u.text) ? 'anything_else' : null);
     return false;
   }
   if (a.question) {
     w.intent = 'unknown_fact';
     say(w, phrase.unknownFact());
-    w.st.pending = 'offer_callback';
+    setPending(w, 'offer_callback');
     return false;
   }
   miss(w);
@@ -160,7 +160,7 @@ function followUp(w: Work): boolean {
   w.st.misses = 0;
   if (w.st.flow && !w.st.flow.done) return true;
   say(w, phrase.anythingElse());
-  w.st.pending = 'anything_else';
+  setPending(w, 'anything_else');
   return false;
 }
 
@@ -188,7 +188,7 @@ export function miss(w: Work): void {
     w.st.misses = 0;
     const open = w.ctx.withinHours;
     say(w, phrase.repairOffer(open));
-    w.st.pending = open ? 'offer_transfer' : 'offer_callback';
+    setPending(w, open ? 'offer_transfer' : 'offer_callback');
     w.st.offer = { topic: w.st.topic, reason: 'agent could not understand the caller' };
     return;
   }

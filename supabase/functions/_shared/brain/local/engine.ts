@@ -11,7 +11,7 @@ import { parsePhone } from '../speech/phone.ts';
 import { goodbye, speechTurn } from './policy.ts';
 import { loadState, saveState } from './state.ts';
 import { warmUp } from './warm.ts';
-import { callTool, newWork, say, type Work } from './work.ts';
+import { callTool, newWork, say, setPending, type Work } from './work.ts';
 
 const FAILED_DIAL = new Set(['busy', 'no-answer', 'failed', 'canceled']);
 
@@ -29,7 +29,7 @@ function missedTransfer(w: Work): boolean {
   };
   say(w, phrase.missedTransfer(member?.name ?? 'the team'));
   startCallback(w, 'missed_transfer', w.st.transfer.topic, member?.user_id);
-  w.st.pending = null;
+  setPending(w, null);
   w.intent = 'missed_transfer';
   return true;
 }
@@ -50,13 +50,13 @@ async function silenceTurn(w: Work): Promise<void> {
   const pending = w.st.pending;
   // Ask the open question again (or the usual prompt).
   if (w.st.flow && !w.st.flow.done && pending && pending !== 'confirm_phone') {
-    w.st.pending = null;
+    setPending(w, null);
     await advance(w);
   }
   if (w.parts.length === before) {
     say(w, pending === 'anything_else' ? phrase.anythingElse() : 'How can I help you today?');
   }
-  if (!w.st.pending) w.st.pending = pending;
+  if (!w.st.pending) setPending(w, pending);
 }
 
 async function digitsTurn(w: Work, digits: string): Promise<void> {

@@ -16,7 +16,7 @@ import { digitRuns } from '../speech/numbers.ts';
 import { advanceCallback, startCallback } from './callback.ts';
 import type { Pending } from './state.ts';
 import type { Utterance } from '../speech/text.ts';
-import { callTool, known, say, type Work } from './work.ts';
+import { askFor, callTool, known, say, setPending, type Work } from './work.ts';
 
 const TIMELINE =
   /\b(?:asap|as soon as possible|right away|immediately|soon|this (?:week|month|quarter|year)|next (?:week|month|quarter|year)|in (?:a|an|one|two|three|four|six|a few|\d+) (?:days?|weeks?|months?)|within|by (?:the )?(?:end|january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|fall|autumn|winter)|no rush|not sure yet|just (?:looking|exploring|researching)|yesterday)\b/;
@@ -98,12 +98,7 @@ export async function advance(w: Work, closing = false): Promise<boolean> {
   const have = known(w);
   const skipped = new Set(flow.skipped ?? []);
   const need = (slot: keyof typeof have) => !have[slot] && !skipped.has(slot);
-  const ask = (slot: Pending, text: string) => {
-    w.st.asked = w.st.pending === slot ? w.st.asked + 1 : 0;
-    w.st.pending = slot;
-    say(w, text);
-    return true;
-  };
+  const ask = (slot: Pending, text: string) => askFor(w, slot, text);
   if (flow.kind === 'callback') return await advanceCallback(w, closing);
   if (need('name')) return ask('name', phrase.ask.name(w.st.pending === 'name'));
   if (need('company')) return ask('company', phrase.ask.company(w.st.businessNoun));
@@ -124,10 +119,9 @@ export async function advance(w: Work, closing = false): Promise<boolean> {
 
 /** Finish the lead flow after the caller confirmed. */
 export function finishLead(w: Work): void {
-  const who = chooseMember({ turn: w.ctx, services: w.services }, 'sales').member;
-  say(w, phrase.leadDone(known(w).name, who?.name), phrase.anythingElse());
+  say(w, phrase.leadDone(known(w).name), phrase.anythingElse());
   w.st.flow = { ...w.st.flow!, done: true };
-  w.st.pending = 'anything_else';
+  setPending(w, 'anything_else');
 }
 
 /** Connect the caller to a person; outside hours (or nobody to take it) arrange a callback instead. */
@@ -149,7 +143,7 @@ export async function handOff(w: Work, a: Analysis | null, reason: string, sorry
     const member = w.ctx.team.find((m) => m.user_id === t.user_id);
     w.st.transfer = { user_id: t.user_id, name: member?.name ?? '', topic: t.topic };
     say(w, phrase.connecting(sorry), out.result);
-    w.st.pending = null;
+    setPending(w, null);
     w.intent = 'human';
     return;
   }
@@ -168,7 +162,7 @@ export async function offerTransfer(w: Work, a: Analysis, reason: string, upset:
   const { member } = chooseMember({ turn: w.ctx, services: w.services }, topic ?? '');
   if (!member) return await handOff(w, a, reason, true);
   w.st.offer = { topic, reason };
-  w.st.pending = 'offer_transfer';
+  setPending(w, 'offer_transfer');
   say(w, upset ? phrase.offerTransfer(known(w).name, member.name) : phrase.offerTransferCalm(member.name));
   w.intent = upset ? 'complaint' : 'escalation_offer';
 }

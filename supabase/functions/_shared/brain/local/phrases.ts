@@ -30,19 +30,21 @@ export const say = {
   gotPhone: (spoken: string) => `Thanks, I have ${spoken}.`,
   noted: () => "Thanks, I've noted that.",
   skipOk: () => 'No problem.',
-  callbackPhone: (who: string | undefined, lastFour: string) =>
-    `${
-      who ? first(who) : 'We'
-    } will call you at the number you're calling from, ending in ${lastFour}. Is that the best number?`,
+  callbackPhone: (_who: string | undefined, lastFour: string) =>
+    `That's to the number you're calling from, ending in ${lastFour}. Is that the best number?`,
   confirmPhoneAgain: (lastFour: string) => `Is the number ending in ${lastFour} the best one to reach you?`,
   callbackPhoneOther: (who: string | undefined, spoken: string) =>
-    `${who ? first(who) : 'We'} will call you at ${spoken}.`,
+    `${who ? first(who) : 'We'}'ll call you at ${spoken}.`,
   bookedOnLeaving: (who: string | undefined, when: string) =>
     `I've booked ${who ? first(who) : 'the team'} to call you back at the next opening, ${when}.`,
+  taskConfirm: (who: string | undefined, topic: string | undefined, when: string) =>
+    `Yes. ${topic ? `The note says it's about ${topic}, and ` : ''}${
+      who ? first(who) : 'someone from the team'
+    } will call you back ${when}.`,
   allSet: () => "Great, you're all set.",
   leadConfirm: (parts: string) => `Just to confirm, I have ${parts}. Is that right?`,
-  leadDone: (name: string | undefined, who: string | undefined) =>
-    `Thank you${comma(name)}. ${who ? first(who) : 'Someone from our team'} will be in touch soon.`,
+  // No person is named: no task holds one (the team is told of the new lead).
+  leadDone: (name: string | undefined) => `Thank you${comma(name)}. Our team will be in touch soon.`,
   fixWhat: () => 'Sorry about that. What should I correct: your name, your company, or your email?',
   anythingElse: () => 'Is there anything else I can help with?',
   anythingElseShort: () => 'Anything else I can help with?',

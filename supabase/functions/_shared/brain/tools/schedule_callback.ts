@@ -8,6 +8,8 @@ import { addDays, isOpenBySchedule, nextOpening, speakDateTime, wallClock, zoned
 import { parseWhen } from '../speech/when.ts';
 import { isE164 } from '../speech/phone.ts';
 import { normalisePhone } from './capture_lead.ts';
+import { chooseMember } from './transfer_to_human.ts';
+import { firstName } from './routing.ts';
 
 /** Least notice for a callback. */
 const MIN_NOTICE_MS = 15 * 60_000;
@@ -42,12 +44,15 @@ export function placeCallback(
   return { at: new Date(Math.floor(at.getTime() / 60_000) * 60_000), placement };
 }
 
-const BOOKED: Record<Placement, (when: string) => string> = {
-  as_requested: (when) => `I've booked a callback for ${when}.`,
-  too_soon: (when) => `The earliest I can book is ${when}, so I've booked that.`,
-  closed_day: (when) =>
-    `We're closed that day, so I've booked the next business day at the same time: ${when}.`,
-  outside_hours: (when) => `That's outside our business hours, so I've booked the next opening: ${when}.`,
+/** What was booked, and who will call (first name), as one sentence. */
+const BOOKED: Record<Placement, (when: string, who?: string) => string> = {
+  as_requested: (when, who) =>
+    who ? `I've booked ${who} to call you back ${when}.` : `I've booked a callback for ${when}.`,
+  too_soon: (when, who) => `The earliest I can book is ${when}, so I've booked ${who ?? 'a callback'} for then.`,
+  closed_day: (when, who) =>
+    `We're closed that day, so I've booked ${who ?? 'a callback'} for the next business day at the same time: ${when}.`,
+  outside_hours: (when, who) =>
+    `That's outside our business hours, so I've booked ${who ?? 'a callback'} for the next opening: ${when}.`,
 };
 
 function sameTimeOnNextOpenDay(config: AgentConfig, at: Date): Date | null {
@@ -84,6 +89,8 @@ export const scheduleCallback: Tool = {
       when: { type: 'string', description: 'When to call back, as the caller said it, or ISO 8601.' },
       phone: { type: 'string', description: 'Number to call if not the one the caller is calling from.' },
       notes: { type: 'string', description: 'What the callback is about, and for whom.' },
+      topic: { type: 'string', description: 'The topic, e.g. "billing", "pricing", "integrations".' },
+      person: { type: 'string', description: 'A team member the caller asked for by name, if any.' },
     },
     required: ['when'],
     additionalProperties: false,
@@ -98,13 +105,17 @@ export const scheduleCallback: Tool = {
     if (!phone) return Promise.resolve({ ok: false, result: CALLBACK_PROBLEMS.phone, actions: {} });
     const { at, placement } = placeCallback(config, requested, now);
     const spoken = speakDateTime(at, config.timezone, now);
-    const notes = typeof args.notes === 'string' && args.notes.trim()
-      ? args.notes.trim().slice(0, 500)
-      : undefined;
+    const text = (v: unknown, max: number) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : undefined);
+    const notes = text(args.notes, 500);
+    // Who calls back is routed like a transfer; the task carries the topic and that person.
+    const topicWords = text(args.topic, 120);
+    const { member, topic } = chooseMember(tc, topicWords ?? '', text(args.person, 80) ?? '');
     return Promise.resolve({
       ok: true,
-      result: BOOKED[placement](spoken),
-      actions: { callback: { at: at.toISOString(), phone, notes } },
+      result: BOOKED[placement](spoken, member ? firstName(member.name) : undefined),
+      actions: {
+        callback: { at: at.toISOString(), phone, notes, topic: topic ?? topicWords, user_id: member?.user_id },
+      },
     });
   },
 };

@@ -70,6 +70,7 @@ export const transferToHuman: Tool = {
           message: {
             text: `Caller asked to speak with ${who}${reason ? `: ${reason}` : ''} (after hours)`,
             topic,
+            user_id: member.user_id,
           },
         },
       });
