@@ -84,6 +84,17 @@ export async function waitForCallClosed(sql: Sql, callSid: string, waitMs = 3000
   }
 }
 
+/** Waits (up to waitMs) for the after-call analysis of the call to be stored; false if it was not. */
+export async function waitForAnalysis(sql: Sql, callSid: string, waitMs = 15000): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const [row] = await sql<{ analysed_at: Date | null }[]>`select analysed_at from conversations where call_sid = ${callSid}`;
+    if (row?.analysed_at) return true;
+    if (!row || Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** Reads what the expectations check: the conversation, the caller's customer row, tasks created since `since`, messages. */
 export async function readFacts(sql: Sql, call: { callSid: string; caller: string; since: Date }): Promise<DbFacts & { conversationId: string | null }> {
   const [conversation] = await sql<{ id: string; escalated: boolean }[]>`select id, escalated from conversations where call_sid = ${call.callSid}`;
