@@ -73,7 +73,7 @@ select is(
     '{"provider": "local", "latency_ms": 12.6, "tokens_in": 0, "tokens_out": 0, "cost_usd": 0.0015, "tools": ["capture_lead"]}',
     '{"slots": {"name": "Dana Whitfield"}}',
     '{"lead": {"name": "Dana Whitfield"}}'),
-  '{"replayed": false, "reply": "Nice to meet you, Dana. What company are you with?", "actions": {"lead": {"name": "Dana Whitfield"}}, "committed": {}}'::jsonb,
+  '{"replayed": false, "reply": "Nice to meet you, Dana. What company are you with?", "actions": {"lead": {"name": "Dana Whitfield"}}, "committed": {}, "language": null}'::jsonb,
   'a turn is recorded and its reply returned'
 );
 select is(

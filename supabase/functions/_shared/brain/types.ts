@@ -76,6 +76,8 @@ export interface KnowledgeHit {
   id: string;
   title: string;
   body: string;
+  /** The article in Spanish, for Spanish-speaking callers, when the team wrote one. */
+  body_es?: string | null;
   tags: string[];
   rank: number;
 }
@@ -139,6 +141,8 @@ export interface TurnMeta {
   cost_usd: number;
   tools: string[];
   intent?: string;
+  /** The language the caller speaks, as far as the brain can tell ('en', 'es'). */
+  language?: string;
 }
 
 export interface TurnResult {
@@ -158,6 +162,8 @@ export type JsonSchema = Record<string, unknown>;
 export interface ToolContext {
   turn: TurnContext;
   services: BrainServices;
+  /** The language a tool's sentences are spoken in (the local engine speaks them as they are). */
+  language?: 'en' | 'es';
 }
 
 /**

@@ -6,12 +6,14 @@
  */
 import { chooseMember } from '../tools/transfer_to_human.ts';
 import { DAY_KEYS, speakDateTime, zonedDateTime } from '../hours.ts';
-import { say as phrase } from './phrases.ts';
+import { phrasesFor } from './phrases.ts';
 import { isE164, speakLastFour, speakPhone } from '../speech/phone.ts';
 import { type DateParts, mergeWhen, parseWhen, type TimeParts } from '../speech/when.ts';
 import type { CallbackReason, Pending } from './state.ts';
 import type { Utterance } from '../speech/text.ts';
 import { askFor, callTool, known, say, setPending, type Work } from './work.ts';
+
+const phrase = (w: Work) => phrasesFor(w.st.lang);
 
 /** "Whenever", "as soon as possible": the earliest time the team can call. */
 const ASAP =
@@ -98,22 +100,22 @@ async function book(w: Work, closing = false, rebook = false): Promise<boolean> 
   w.intent = 'callback';
   if (closing) {
     // The caller is leaving: say what was booked, in one sentence.
-    const when = speakDateTime(new Date(booked.at), w.ctx.config.timezone, w.ctx.now);
-    say(w, cb.date && cb.time ? out.result : phrase.bookedOnLeaving(who, when));
+    const when = speakDateTime(new Date(booked.at), w.ctx.config.timezone, w.ctx.now, w.st.lang);
+    say(w, cb.date && cb.time ? out.result : phrase(w).bookedOnLeaving(who, when));
     w.st.flow = { ...w.st.flow!, done: true };
     return true;
   }
   // On a new number the time stays as already read back.
   if (!rebook) say(w, out.result);
   if (booked.phone !== w.ctx.callerNumber) {
-    say(w, rebook && phrase.gotIt(), phrase.callbackPhoneOther(who, speakPhone(booked.phone)));
+    say(w, rebook && phrase(w).gotIt(), phrase(w).callbackPhoneOther(who, speakPhone(booked.phone)));
     setPending(w, null);
     if (!(await askMissing(w))) close(w);
   } else if (cb.phoneOk) {
     setPending(w, null);
     if (!(await askMissing(w))) close(w);
   } else {
-    say(w, phrase.callbackPhone(who, speakLastFour(booked.phone)));
+    say(w, phrase(w).callbackPhone(who, speakLastFour(booked.phone)));
     setPending(w, 'confirm_phone');
   }
   return true;
@@ -190,17 +192,17 @@ function askMissing(w: Work): boolean {
   const booked = !!w.st.callback?.at;
   if (!have.name && !skipped.has('name')) {
     const again = w.st.pending === 'name';
-    return ask(w, 'name', booked && !again ? phrase.ask.nameForCallback() : phrase.ask.name(again));
+    return ask(w, 'name', booked && !again ? phrase(w).ask.nameForCallback() : phrase(w).ask.name(again));
   }
   if (flow.reason === 'after_hours' && !have.company && !skipped.has('company')) {
-    return ask(w, 'company', phrase.ask.company(w.st.businessNoun));
+    return ask(w, 'company', phrase(w).ask.company(w.st.businessNoun));
   }
   return false;
 }
 
 function close(w: Work): void {
   w.st.flow = { ...w.st.flow!, done: true };
-  say(w, phrase.anythingElse());
+  say(w, phrase(w).anythingElse());
   setPending(w, 'anything_else');
 }
 
@@ -211,7 +213,7 @@ export async function advanceCallback(w: Work, closing = false): Promise<boolean
   if (closing) return false;
   if (cb.at && w.st.pending === 'confirm_phone') {
     // Something else came first (a name, a question): ask about the number again.
-    say(w, phrase.confirmPhoneAgain(speakLastFour(cb.phone ?? w.ctx.callerNumber)));
+    say(w, phrase(w).confirmPhoneAgain(speakLastFour(cb.phone ?? w.ctx.callerNumber)));
     return true;
   }
   if (askMissing(w)) return true;
@@ -219,13 +221,13 @@ export async function advanceCallback(w: Work, closing = false): Promise<boolean
     close(w);
     return true;
   }
-  if (cb.date && !cb.time) return ask(w, 'when', phrase.ask.whenTime(dayWords(w)));
-  return ask(w, 'when', phrase.ask.when(assigneeName(w)));
+  if (cb.date && !cb.time) return ask(w, 'when', phrase(w).ask.whenTime(dayWords(w)));
+  return ask(w, 'when', phrase(w).ask.when(assigneeName(w)));
 }
 
 /** The caller confirmed the number: all set, then anything still missing. */
 export function phoneConfirmed(w: Work): void {
-  say(w, phrase.allSet());
+  say(w, phrase(w).allSet());
   setPending(w, null);
   if (!askMissing(w)) close(w);
 }
@@ -233,11 +235,11 @@ export function phoneConfirmed(w: Work): void {
 function dayWords(w: Work): string {
   const d = w.st.callback?.date;
   if (!d) return '';
-  const day = new Date(Date.UTC(d.year, d.month - 1, d.day)).toLocaleDateString('en-US', {
+  const day = new Date(Date.UTC(d.year, d.month - 1, d.day)).toLocaleDateString(w.st.lang === 'es' ? 'es-US' : 'en-US', {
     weekday: 'long',
     timeZone: 'UTC',
   });
-  return `on ${day}`;
+  return w.st.lang === 'es' ? `el ${day}` : `on ${day}`;
 }
 
 /** "Will they know I want to cancel?", "who's calling me?", "when will Sam call?" */
@@ -260,6 +262,6 @@ export async function confirmTask(w: Work, u: Utterance, topics: string[]): Prom
     const notes = `Callback about ${topic.replaceAll('_', ' ')}${name ? ` for ${name}` : ''}: "${u.raw.slice(0, 200)}"`;
     await callTool(w, 'schedule_callback', { when: cb.at, phone: cb.phone, notes, topic, person: assigneeName(w) });
   }
-  const when = speakDateTime(new Date(cb.at!), w.ctx.config.timezone, w.ctx.now);
-  say(w, phrase.taskConfirm(assigneeName(w), topic?.replaceAll('_', ' '), when));
+  const when = speakDateTime(new Date(cb.at!), w.ctx.config.timezone, w.ctx.now, w.st.lang);
+  say(w, phrase(w).taskConfirm(assigneeName(w), topic?.replaceAll('_', ' '), when));
 }

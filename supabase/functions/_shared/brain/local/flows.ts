@@ -6,7 +6,7 @@ import type { LeadFields } from '../types.ts';
 import { chooseMember } from '../tools/transfer_to_human.ts';
 import { firstName } from '../tools/routing.ts';
 import type { Analysis } from './intents.ts';
-import { say as phrase } from './phrases.ts';
+import { phrasesFor } from './phrases.ts';
 import { parseSpokenEmail, speakEmail } from '../speech/email.ts';
 import { extractName } from '../speech/names.ts';
 import { businessNoun, extractCompany } from '../speech/company.ts';
@@ -17,6 +17,8 @@ import { advanceCallback, startCallback } from './callback.ts';
 import type { Pending } from './state.ts';
 import type { Utterance } from '../speech/text.ts';
 import { askFor, callTool, known, say, setPending, type Work } from './work.ts';
+
+const phrase = (w: Work) => phrasesFor(w.st.lang);
 
 const TIMELINE =
   /\b(?:asap|as soon as possible|right away|immediately|soon|this (?:week|month|quarter|year)|next (?:week|month|quarter|year)|in (?:a|an|one|two|three|four|six|a few|\d+) (?:days?|weeks?|months?)|within|by (?:the )?(?:end|january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|fall|autumn|winter)|no rush|not sure yet|just (?:looking|exploring|researching)|yesterday)\b/;
@@ -69,7 +71,7 @@ export async function captureSlots(
   }
   if (p === 'timeline' && plain) lead.timeline = cleanSentence(u.raw);
   else if ((a.lead || w.st.flow?.kind === 'lead') && !have.timeline && TIMELINE.test(u.text)) {
-    // The whole answer when it is short ("within the next two weeks ideally"), else the phrase.
+    // The whole answer when it is short ("within the next two weeks ideally"), else the phrase(w).
     lead.timeline = u.tokens.length <= 10 ? cleanSentence(u.raw) : TIMELINE.exec(u.text)![0];
   }
   if (!Object.keys(lead).length) return { filled: [] };
@@ -100,26 +102,26 @@ export async function advance(w: Work, closing = false): Promise<boolean> {
   const need = (slot: keyof typeof have) => !have[slot] && !skipped.has(slot);
   const ask = (slot: Pending, text: string) => askFor(w, slot, text);
   if (flow.kind === 'callback') return await advanceCallback(w, closing);
-  if (need('name')) return ask('name', phrase.ask.name(w.st.pending === 'name'));
-  if (need('company')) return ask('company', phrase.ask.company(w.st.businessNoun));
-  if (need('email')) return ask('email', phrase.ask.email(w.st.pending === 'email'));
-  if (need('need')) return ask('need', phrase.ask.need());
-  if (need('timeline')) return ask('timeline', phrase.ask.timeline());
+  if (need('name')) return ask('name', phrase(w).ask.name(w.st.pending === 'name'));
+  if (need('company')) return ask('company', phrase(w).ask.company(w.st.businessNoun));
+  if (need('email')) return ask('email', phrase(w).ask.email(w.st.pending === 'email'));
+  if (need('need')) return ask('need', phrase(w).ask.need());
+  if (need('timeline')) return ask('timeline', phrase(w).ask.timeline());
   if (w.st.pending !== 'confirm_lead' && !skipped.has('confirm')) {
     const parts = [
-      have.name ?? 'your details',
-      have.company && `from ${have.company}`,
-      have.email && `with the email ${speakEmail(have.email)}`,
+      have.name ?? (w.st.lang === 'es' ? 'sus datos' : 'your details'),
+      have.company && (w.st.lang === 'es' ? `de ${have.company}` : `from ${have.company}`),
+      have.email && (w.st.lang === 'es' ? `con el correo ${speakEmail(have.email, 'es')}` : `with the email ${speakEmail(have.email)}`),
     ].filter(Boolean).join(', ');
     flow.skipped = [...skipped, 'confirm'];
-    return ask('confirm_lead', phrase.leadConfirm(parts));
+    return ask('confirm_lead', phrase(w).leadConfirm(parts));
   }
   return false;
 }
 
 /** Finish the lead flow after the caller confirmed. */
 export function finishLead(w: Work): void {
-  say(w, phrase.leadDone(known(w).name), phrase.anythingElse());
+  say(w, phrase(w).leadDone(known(w).name), phrase(w).anythingElse());
   w.st.flow = { ...w.st.flow!, done: true };
   setPending(w, 'anything_else');
 }
@@ -130,7 +132,7 @@ export async function handOff(w: Work, a: Analysis | null, reason: string, sorry
   const failed = w.st.transfer?.failed ? w.st.transfer : undefined;
   const pick = chooseMember({ turn: w.ctx, services: w.services }, topic ?? '', a?.person?.name ?? '');
   if (failed && pick.member?.user_id === failed.user_id) {
-    say(w, phrase.notAvailable(failed.name));
+    say(w, phrase(w).notAvailable(failed.name));
     startCallback(w, 'missed_transfer', topic, failed.user_id);
     await advance(w);
     w.intent = 'callback';
@@ -142,12 +144,12 @@ export async function handOff(w: Work, a: Analysis | null, reason: string, sorry
   if (t) {
     const member = w.ctx.team.find((m) => m.user_id === t.user_id);
     w.st.transfer = { user_id: t.user_id, name: member?.name ?? '', topic: t.topic };
-    say(w, phrase.connecting(sorry), out.result);
+    say(w, phrase(w).connecting(sorry), out.result);
     setPending(w, null);
     w.intent = 'human';
     return;
   }
-  if (sorry) say(w, phrase.afterHoursSorry());
+  if (sorry) say(w, phrase(w).afterHoursSorry());
   say(w, out.result);
   startCallback(w, 'after_hours', topic, pick.member?.user_id);
   await advance(w);
@@ -163,7 +165,7 @@ export async function offerTransfer(w: Work, a: Analysis, reason: string, upset:
   if (!member) return await handOff(w, a, reason, true);
   w.st.offer = { topic, reason };
   setPending(w, 'offer_transfer');
-  say(w, upset ? phrase.offerTransfer(known(w).name, member.name) : phrase.offerTransferCalm(member.name));
+  say(w, upset ? phrase(w).offerTransfer(known(w).name, member.name) : phrase(w).offerTransferCalm(member.name));
   w.intent = upset ? 'complaint' : 'escalation_offer';
 }
 

@@ -2,13 +2,14 @@
  * Everything the local engine says that is not read from the knowledge base or returned by a tool.
  * Short, speakable sentences; no prices or promises (those come only from knowledge articles).
  */
-import { describeHours } from '../hours.ts';
+import { describeHours, type Lang } from '../hours.ts';
 import type { AgentConfig } from '../types.ts';
+import { es } from './phrases_es.ts';
 
 const first = (name?: string | null) => (name ? name.trim().split(/\s+/)[0] : '');
 const comma = (name?: string | null) => (name ? `, ${first(name)}` : '');
 
-export const say = {
+const en = {
   ask: {
     name: (again: boolean) => (again ? 'Sorry, could I get your name?' : 'May I have your name, please?'),
     nameForCallback: () => 'And may I have your name, so they know who to ask for?',
@@ -57,6 +58,7 @@ export const say = {
   hearing: () => 'Yes, I can hear you. How can I help you today?',
   notInterested: () => "Understood, I'll let the team know. Thanks for your time. Goodbye!",
   gotIt: () => 'Got it.',
+  noTime: () => "Sorry, I didn't catch a day and time.",
   hold: () => "Sure, take your time. I'm here when you're ready.",
   helpWith: (name?: string | null) => `Nice to meet you${comma(name)}. How can I help you today?`,
   howCanIHelp: () => 'How can I help you today?',
@@ -113,5 +115,14 @@ export const say = {
     return base + holidays + now;
   },
 };
+
+/** The phrase table's shape, with plain strings (each language fills it in its own words). */
+type Widen<T> = { [K in keyof T]: T[K] extends (...a: infer A) => string ? (...a: A) => string : Widen<T[K]> };
+export type Phrases = Widen<typeof en>;
+
+/** What the agent says, in the call's language. */
+export function phrasesFor(lang: Lang | undefined): Phrases {
+  return lang === 'es' ? es : en;
+}
 
 export { first as firstName };

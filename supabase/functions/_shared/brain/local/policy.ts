@@ -6,7 +6,7 @@
 import { alwaysHumanTopics } from '../tools/routing.ts';
 import { acknowledge, answer, answerMemory, answerOrRepair, goodbye, miss } from './answers.ts';
 import { analyse, type Analysis } from './intents.ts';
-import { say as phrase } from './phrases.ts';
+import { phrasesFor } from './phrases.ts';
 import { advance, captureSlots, finishLead, handOff, offerTransfer, startLead } from './flows.ts';
 import {
   bookOnLeaving,
@@ -21,6 +21,8 @@ import {
 } from './callback.ts';
 import { type Utterance, utterance } from '../speech/text.ts';
 import { callTool, known, say, setPending, type Work } from './work.ts';
+
+const phrase = (w: Work) => phrasesFor(w.st.lang);
 
 export { goodbye, miss };
 
@@ -66,7 +68,7 @@ const RULES: Rule[] = [
     when: (t) => t.a.injection,
     then: ({ w }) => {
       w.intent = 'injection';
-      say(w, phrase.refuse(w.ctx.config.business_name));
+      say(w, phrase(w).refuse(w.ctx.config.business_name));
     },
   },
   {
@@ -80,7 +82,7 @@ const RULES: Rule[] = [
     when: ({ a }) => a.notInterested && !a.lead,
     then: async ({ w }) => {
       w.intent = 'not_interested';
-      say(w, phrase.notInterested());
+      say(w, phrase(w).notInterested());
       await callTool(w, 'end_call', { reason: 'caller not interested' });
     },
   },
@@ -89,7 +91,7 @@ const RULES: Rule[] = [
     when: ({ a }) => a.wrongNumber && !a.human,
     then: async ({ w }) => {
       w.intent = 'wrong_number';
-      say(w, phrase.wrongNumber(w.ctx.config.business_name));
+      say(w, phrase(w).wrongNumber(w.ctx.config.business_name));
       await callTool(w, 'end_call', { reason: 'wrong number' });
     },
   },
@@ -252,7 +254,7 @@ async function sameNumberForCallback({ w, a, slots, booked, tookWhen }: SpokenTu
   }
   if (!tookWhen && !slots.filled.length && !a.question) {
     w.intent = 'callback_phone';
-    say(w, phrase.sameNumber());
+    say(w, phrase(w).sameNumber());
     setPending(w, null);
     await advance(w);
     return true;
@@ -268,7 +270,7 @@ async function askedForCallback({ w, u, a, slots, inCallback }: SpokenTurn): Pro
   if (slots.filled.includes('phone')) {
     w.st.callback = { ...w.st.callback, phone: w.st.slots.phone, phoneOk: true };
   }
-  if (slots.filled.includes('name')) say(w, phrase.thanksName(known(w).name!));
+  if (slots.filled.includes('name')) say(w, phrase(w).thanksName(known(w).name!));
   await advance(w);
 }
 
@@ -281,7 +283,7 @@ async function timeForCallback({ w }: SpokenTurn): Promise<void> {
     flow.skipped = [...(flow.skipped ?? []), 'name'];
   }
   w.intent = 'callback_when';
-  if (!w.st.callback?.time) say(w, phrase.gotIt());
+  if (!w.st.callback?.time) say(w, phrase(w).gotIt());
   setPending(w, null);
   await advance(w);
 }
@@ -292,7 +294,7 @@ async function interested({ w, u, a, slots }: SpokenTurn): Promise<void> {
   startLead(w);
   if (a.question) await answer(w, u, a, false);
   else if (slots.filled.some((f) => f !== 'need' && f !== 'timeline')) acknowledge(w, slots.filled);
-  else say(w, phrase.interested());
+  else say(w, phrase(w).interested());
   await advance(w);
 }
 
@@ -352,7 +354,7 @@ async function answerYesNo(w: Work, a: Analysis, u: Utterance): Promise<boolean>
     // "No, I just want to know ..." declines the offer and asks something else.
     w.st.offer = undefined;
     setPending(w, null);
-    say(w, phrase.skipOk());
+    say(w, phrase(w).skipOk());
     return false;
   }
   if (p === 'anything_else' && (a.deny || a.thanksOnly || a.goodbye) && !a.question) {
@@ -374,7 +376,7 @@ async function answerYesNo(w: Work, a: Analysis, u: Utterance): Promise<boolean>
     if (a.affirm && !a.deny) await handOff(w, null, w.st.offer?.reason ?? 'caller accepted a transfer');
     else {
       w.st.offer = undefined;
-      say(w, phrase.declinedTransfer());
+      say(w, phrase(w).declinedTransfer());
       w.intent = 'deny';
     }
     return true;
@@ -385,7 +387,7 @@ async function answerYesNo(w: Work, a: Analysis, u: Utterance): Promise<boolean>
       takeWhen(w, u);
       await advance(w);
     } else {
-      say(w, phrase.declinedCallback(), phrase.anythingElse());
+      say(w, phrase(w).declinedCallback(), phrase(w).anythingElse());
       setPending(w, 'anything_else');
     }
     return true;
@@ -393,19 +395,19 @@ async function answerYesNo(w: Work, a: Analysis, u: Utterance): Promise<boolean>
   if (p === 'confirm_phone') {
     if (a.deny && !a.affirm) {
       setPending(w, 'phone');
-      say(w, phrase.ask.phone());
+      say(w, phrase(w).ask.phone());
     } else phoneConfirmed(w);
     return true;
   }
   if (p === 'confirm_lead') {
     if (a.deny && !a.affirm) {
       setPending(w, 'fix_lead');
-      say(w, phrase.fixWhat());
+      say(w, phrase(w).fixWhat());
     } else finishLead(w);
     return true;
   }
   if (p === 'anything_else') {
-    say(w, phrase.whatElse());
+    say(w, phrase(w).whatElse());
     return true;
   }
   return false;
@@ -452,15 +454,15 @@ async function continueFlow(w: Work, u: Utterance, a: Analysis, filled: string[]
     // No time given: the earliest opening ("no idea", "you pick").
     if (p === 'when' && flow.kind === 'callback') w.st.callback = { ...w.st.callback, asap: true };
     else flow.skipped = [...(flow.skipped ?? []), p];
-    say(w, phrase.skipOk());
+    say(w, phrase(w).skipOk());
     await advance(w);
     return true;
   }
   w.st.misses++;
   w.st.asked++;
-  if (p === 'email') say(w, phrase.ask.email(true));
-  else if (p === 'name') say(w, phrase.ask.name(true));
-  else if (p === 'when') say(w, "Sorry, I didn't catch a day and time.", phrase.ask.when());
-  else say(w, phrase.repair());
+  if (p === 'email') say(w, phrase(w).ask.email(true));
+  else if (p === 'name') say(w, phrase(w).ask.name(true));
+  else if (p === 'when') say(w, phrase(w).noTime(), phrase(w).ask.when());
+  else say(w, phrase(w).repair());
   return true;
 }

@@ -44,7 +44,7 @@ export async function callTool(
 ): Promise<ToolOutcome> {
   const tool = toolByName(name);
   if (!tool) throw new Error(`no tool ${name}`);
-  const tc: ToolContext = { turn: w.ctx, services: w.services };
+  const tc: ToolContext = { turn: w.ctx, services: w.services, language: w.st.lang };
   const out = await tool.handler(args, tc);
   merge(w.actions, out.actions);
   if (!w.tools.includes(name)) w.tools.push(name);

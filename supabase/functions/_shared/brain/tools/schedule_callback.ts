@@ -20,6 +20,11 @@ export const CALLBACK_PROBLEMS = {
   phone: "What's the best number to reach you, with the area code?",
 } as const;
 
+const CALLBACK_PROBLEMS_ES: Record<keyof typeof CALLBACK_PROBLEMS, string> = {
+  when: 'No capté el día y la hora. ¿Cuándo le viene bien, por ejemplo mañana a las 2 p. m.?',
+  phone: '¿Cuál es el mejor número para llamarle, con el código de área?',
+};
+
 /**
  * Where a requested time lands: itself if the business is open then and it is far enough ahead;
  * on a closed day (weekend, holiday) the same time on the next day that is open then; otherwise
@@ -53,6 +58,16 @@ const BOOKED: Record<Placement, (when: string, who?: string) => string> = {
     `We're closed that day, so I've booked ${who ?? 'a callback'} for the next business day at the same time: ${when}.`,
   outside_hours: (when, who) =>
     `That's outside our business hours, so I've booked ${who ?? 'a callback'} for the next opening: ${when}.`,
+};
+
+const BOOKED_ES: Record<Placement, (when: string, who?: string) => string> = {
+  as_requested: (when, who) =>
+    who ? `He agendado que ${who} le devuelva la llamada ${when}.` : `He agendado una llamada ${when}.`,
+  too_soon: (when, who) => `Lo más pronto que puedo agendar es ${when}, así que he agendado ${who ? `a ${who}` : 'la llamada'} para entonces.`,
+  closed_day: (when, who) =>
+    `Ese día estamos cerrados, así que he agendado ${who ? `a ${who}` : 'la llamada'} el siguiente día hábil a la misma hora: ${when}.`,
+  outside_hours: (when, who) =>
+    `Eso queda fuera de nuestro horario, así que he agendado ${who ? `a ${who}` : 'la llamada'} en el próximo horario de atención: ${when}.`,
 };
 
 function sameTimeOnNextOpenDay(config: AgentConfig, at: Date): Date | null {
@@ -98,13 +113,15 @@ export const scheduleCallback: Tool = {
   handler(args, tc) {
     const { config, now, callerNumber } = tc.turn;
     const when = typeof args.when === 'string' ? args.when.trim() : '';
+    const es = tc.language === 'es';
+    const problems = es ? CALLBACK_PROBLEMS_ES : CALLBACK_PROBLEMS;
     const requested = when ? resolveRequested(when, config, now) : null;
-    if (!requested) return Promise.resolve({ ok: false, result: CALLBACK_PROBLEMS.when, actions: {} });
+    if (!requested) return Promise.resolve({ ok: false, result: problems.when, actions: {} });
     let phone: string | null = isE164(callerNumber) ? callerNumber : null;
     if (typeof args.phone === 'string' && args.phone.trim()) phone = normalisePhone(args.phone);
-    if (!phone) return Promise.resolve({ ok: false, result: CALLBACK_PROBLEMS.phone, actions: {} });
+    if (!phone) return Promise.resolve({ ok: false, result: problems.phone, actions: {} });
     const { at, placement } = placeCallback(config, requested, now);
-    const spoken = speakDateTime(at, config.timezone, now);
+    const spoken = speakDateTime(at, config.timezone, now, es ? 'es' : 'en');
     const text = (v: unknown, max: number) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, max) : undefined);
     const notes = text(args.notes, 500);
     // Who calls back is routed like a transfer; the task carries the topic and that person.
@@ -112,7 +129,7 @@ export const scheduleCallback: Tool = {
     const { member, topic } = chooseMember(tc, topicWords ?? '', text(args.person, 80) ?? '');
     return Promise.resolve({
       ok: true,
-      result: BOOKED[placement](spoken, member ? firstName(member.name) : undefined),
+      result: (es ? BOOKED_ES : BOOKED)[placement](spoken, member ? firstName(member.name) : undefined),
       actions: {
         callback: { at: at.toISOString(), phone, notes, topic: topic ?? topicWords, user_id: member?.user_id },
       },

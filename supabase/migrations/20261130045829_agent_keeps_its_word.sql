@@ -1,3 +1,6 @@
+-- The agent keeps its word (issue 12): tasks that match what was said, lead data that changes
+-- only on evidence, and Spanish-speaking callers.
+
 -- The records match what the agent said. A callback or message carries its topic and the team
 -- member the agent named; that member gets it (if active), else the topic's owner, else the
 -- default. One open task per need per call: the same request twice in a call updates the task it
@@ -150,6 +153,55 @@ begin
 end
 $$;
 
+-- Spanish-speaking callers: the call's language is stored (the brain says which language the
+-- caller speaks, turn by turn) and knowledge articles may carry a Spanish version.
+
+alter table public.conversations
+  add column language text check (language ~ '^[a-z]{2}(-[A-Z]{2})?$');
+
+alter table public.knowledge_articles add column body_es text;
+
+drop function public.search_knowledge(text, int);
+
+create function public.search_knowledge(p_query text, p_limit int default 3)
+  returns table (id uuid, title text, body text, body_es text, tags text[], rank real)
+  language sql stable
+  set search_path = ''
+as $$
+  with question as (
+    select string_agg(
+             '''' || replace(replace(t.lexeme, '\', '\\'), '''', '''''') || '''',
+             ' | '
+           )::tsquery as query
+    from unnest(to_tsvector('english'::regconfig, coalesce(p_query, ''))) as t
+  )
+  select a.id, a.title, a.body, a.body_es, a.tags, ts_rank_cd(a.search, q.query) as rank
+  from public.knowledge_articles as a
+  cross join question as q
+  where a.active and a.search @@ q.query
+  order by rank desc, a.title
+  limit greatest(1, least(coalesce(p_limit, 3), 20))
+$$;
+
+revoke all on function public.search_knowledge(text, int) from public, anon;
+grant execute on function public.search_knowledge(text, int) to authenticated, service_role;
+
+-- The call's language follows what the brain reports in the turn's meta.
+create or replace function public.set_call_language(p_conversation_id uuid, p_meta jsonb)
+  returns text
+  language sql
+  set search_path = ''
+as $$
+  update public.conversations as c
+  set language = coalesce(
+    case when p_meta ->> 'language' ~ '^[a-z]{2}(-[A-Z]{2})?$' then p_meta ->> 'language' end,
+    c.language
+  )
+  where c.id = p_conversation_id
+  returning c.language
+$$;
+revoke all on function public.set_call_language(uuid, jsonb) from public, anon, authenticated;
+
 create or replace function public.record_turn(
   p_call_sid text,
   p_turn int,
@@ -199,7 +251,7 @@ begin
   limit 1;
   if found then
     return jsonb_build_object('replayed', true, 'reply', v_replayed.content,
-                              'actions', coalesce(v_replayed.actions, '{}'));
+                              'actions', coalesce(v_replayed.actions, '{}'), 'language', v_conversation.language);
   end if;
 
   -- Only a number on the team may be dialled, whatever the model was talked into.
@@ -269,7 +321,8 @@ begin
   where id = v_conversation.id;
 
   return jsonb_build_object('replayed', false, 'reply', coalesce(p_reply, ''), 'actions', v_actions,
-                            'committed', v_committed);
+                            'committed', v_committed,
+                            'language', public.set_call_language(v_conversation.id, v_meta));
 end
 $$;
 
