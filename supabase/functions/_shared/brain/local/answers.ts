@@ -6,6 +6,11 @@ import type { Analysis } from './intents.ts';
 import {
   aboutArticle,
   answerFromKnowledge,
+  integrationAsked,
+  integrationsArticle,
+  mentions,
+  OTHER_OFFERS,
+  otherOffers,
   SERVICE_QUESTION,
   serviceObject,
   speakable,
@@ -95,7 +100,12 @@ export async function answerOrRepair(w: Work, u: Utterance, a: Analysis, filled:
     return false;
   }
   if (a.question || (!filled.length && !a.greetingOnly && !a.thanksOnly && !a.hold && !a.affirm)) {
-    if (await answer(w, u, a, !a.question)) return followUp(w);
+    const at = w.parts.length;
+    if (await answer(w, u, a, !a.question)) {
+      // A name given in passing is acknowledged before the answer.
+      if (filled.includes('name')) w.parts.splice(at, 0, phrase(w).thanksName(known(w).name!));
+      return followUp(w);
+    }
   }
   // A topic the knowledge base cannot answer ("I'm calling about my account"): offer the person for it.
   const owned = a.topics.filter((t) => t !== 'complaint');
@@ -166,19 +176,58 @@ function followUp(w: Work): boolean {
   return false;
 }
 
-/** Speak the knowledge base's answer; false when it has none. */
+/** "How much was it again?": a follow-up that names no subject of its own. */
+const FOLLOW_UP = /\b(?:again|one more time|remind me|what was (?:it|that)|how much was (?:it|that))\b/;
+
+/** What the agent has said in this call (to never answer with the same words twice). */
+function spoken(w: Work): string[] {
+  return w.ctx.history.filter((h) => h.role === 'agent').map((h) => h.content);
+}
+
+/** The caller's previous question, for a follow-up that names no subject. */
+function previousQuestion(w: Work): string | null {
+  const said = w.ctx.history.filter((h) => h.role === 'caller' && h.content.trim());
+  return said.length ? said[said.length - 1].content : null;
+}
+
+/**
+ * Speak the knowledge base's answer; false when it has none. The answer fits the question: a
+ * service question is answered only by an article that names the thing; an integration that is not
+ * listed is answered with the ones that are; "anything else?" with the other offers; a follow-up
+ * with the previous subject. An article already spoken is introduced as such, never repeated bare.
+ */
 export async function answer(w: Work, u: Utterance, a: Analysis, strict: boolean): Promise<boolean> {
   let hits = await answerFromKnowledge(w.services, u.raw, strict ? 3 : 1);
+  let intro: string | null = null;
   const thing = serviceObject(u.text);
   if (thing) {
     // "Do you work with X?" is answered only by an article that names X.
-    const want = contentStems(thing);
-    hits = hits.filter((h) => contentStems(h.body).some((s) => want.includes(s)));
+    hits = hits.filter((h) => mentions(h, thing));
+  }
+  const tool = integrationAsked(u.raw);
+  if (tool && !hits.some((h) => mentions(h, tool))) {
+    // A tool that is not listed: the ones that are (and custom work), never "I don't know".
+    const list = await integrationsArticle(w.services);
+    if (list) {
+      hits = [list];
+      if (!mentions(list, tool)) intro = phrase(w).notOnList(tool);
+    }
+  }
+  if (OTHER_OFFERS.test(u.text)) {
+    const others = await otherOffers(w.services, spoken(w));
+    if (others.length) hits = others;
+  }
+  if (!hits.length && FOLLOW_UP.test(u.text)) {
+    const before = previousQuestion(w);
+    if (before) hits = await answerFromKnowledge(w.services, before, 1);
   }
   if (!w.tools.includes('search_knowledge_base')) w.tools.push('search_knowledge_base');
   if (!hits.length) return false;
   w.intent = a.lead ? 'lead' : 'question';
-  say(w, ...hits.map((h) => speakable(w.st.lang === 'es' && h.body_es ? h.body_es : h.body)));
+  const texts = hits.map((h) => speakable(w.st.lang === 'es' && h.body_es ? h.body_es : h.body));
+  const again = texts.every((t) => spoken(w).some((s) => s.includes(t)));
+  if (again) texts[0] = texts[0].replace(/^(?:The|We|We're|Our|Each|You|Once|Calls|Custom|Extra|El|La|Los|Las|Nuestros|Cada|Puede|Una)\b/, (m) => m.toLowerCase());
+  say(w, intro, again && phrase(w).asMentioned(), ...texts);
   return true;
 }
 

@@ -244,7 +244,7 @@ function dayWords(w: Work): string {
 
 /** "Will they know I want to cancel?", "who's calling me?", "when will Sam call?" */
 export const TASK_QUESTION =
-  /\b(?:will|do|does|did|would|is|are) (?:they|he|she|someone|somebody|the team|the person|[a-z]+) (?:know|have|see|get|be told|understand|remember|aware|going to know|be calling|call)\b|\bwho(?:'s| is| will be| will)? (?:call|calling|ring)\b|\bwhen (?:will|are|is|does) (?:they|he|she|someone|[a-z]+) (?:call|calling|ring)\b|\bwhat time (?:is|will|are|was)\b|\b(?:sabr[aá]n?|sabe|qui[eé]n me (?:va a )?llama|cu[aá]ndo me llaman?)\b/;
+  /\b(?:will|do|does|did|would|is|are) (?:they|he|she|someone|somebody|the team|the person|[a-z]+) (?:know|have|see|get|be told|understand|remember|aware|going to know|be calling|call)\b|\bwho(?:'s| is| will be| will)?(?: going to| gonna)? (?:call|calling|ring)\b|\bwhen (?:will|are|is|does) (?:they|he|she|someone|[a-z]+) (?:call|calling|ring)\b|\bwhat time (?:is|will|are|was)\b|\b(?:sabr[aá]n?|sabe|qui[eé]n me (?:va a )?llama|cu[aá]ndo me llaman?)\b/;
 
 /**
  * The caller asks what the booked callback holds: answer from the task (who, when), and add what

@@ -42,9 +42,12 @@ export async function captureSlots(
     digitRuns(u.raw).some((r) => r.replace('+', '').length >= 10);
   const phone = phoneCue ? parsePhone(u.raw) : null;
   if (phone && phone !== have.phone) lead.phone = phone;
+  // A name asked for earlier and not yet given may come late, on its own ("Hugo Silva").
+  const lateName = !have.name && !p?.match(/^(?:company|email|phone|need|timeline|when)$/) &&
+    u.tokens.length <= 4 && !a.question && !a.affirm && !a.deny && askedForName(w);
   const name = extractName(u, {
     // A bare name is also taken while the number is being confirmed (it often comes first).
-    expect: (p === 'name' || (p === 'confirm_phone' && !have.name && !a.affirm && !a.deny)) &&
+    expect: (p === 'name' || lateName || (p === 'confirm_phone' && !have.name && !a.affirm && !a.deny)) &&
       !TIME_WORDS.test(u.text),
     weakCues: p !== 'company' && p !== 'email',
   });
@@ -79,6 +82,11 @@ export async function captureSlots(
   const saved = out.actions.lead ?? {};
   Object.assign(w.st.slots, saved);
   return { filled: Object.keys(saved), problem: out.ok ? undefined : out.result };
+}
+
+/** Whether the agent asked the caller's name earlier in this call. */
+function askedForName(w: Work): boolean {
+  return w.ctx.history.some((h) => h.role === 'agent' && /\byour name\b|\bsu nombre\b/i.test(h.content));
 }
 
 function cleanSentence(raw: string): string {

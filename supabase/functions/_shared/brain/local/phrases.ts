@@ -87,7 +87,10 @@ const en = {
     }, but someone from our team can tell you more. Would you like a callback?`,
   unknownFact: () =>
     "I don't have that detail, but someone from our team can follow up with you. Would you like a callback?",
-  repair: () => "Sorry, I didn't quite catch that. Could you say it another way?",
+  repair: () =>
+    "Sorry, I didn't quite catch that. I can take a message or book a callback, or you can say it another way.",
+  asMentioned: () => 'As I mentioned,',
+  notOnList: (thing: string) => `I don't see ${thing} on our list of integrations.`,
   repairOffer: (open: boolean) =>
     open
       ? "I'm sorry, I'm having trouble understanding. Would you like me to connect you with someone from the team?"

@@ -84,6 +84,8 @@ export const es: Phrases = {
     'No tengo ese dato, pero alguien del equipo puede darle seguimiento. ¿Quiere que le devuelvan la llamada?',
   repair: () =>
     'Perdón, no le entendí bien. Puedo tomar un mensaje o agendar que le devuelvan la llamada. ¿Me lo dice de otra forma?',
+  asMentioned: () => 'Como le comentaba,',
+  notOnList: (thing: string) => `No veo ${thing} en nuestra lista de integraciones.`,
   repairOffer: (open: boolean) =>
     open
       ? 'Disculpe, me está costando entenderle. ¿Quiere que le comunique con alguien del equipo?'

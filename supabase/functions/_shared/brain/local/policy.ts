@@ -119,7 +119,8 @@ const RULES: Rule[] = [
   },
   {
     name: 'a person asked for, or an emergency',
-    when: ({ a }) => a.human || a.emergency,
+    // "I need someone to call me tomorrow" asks for a callback, not to be put through.
+    when: ({ a }) => (a.human && !a.callback) || a.emergency,
     then: ({ w, a }) => {
       w.st.misses = 0;
       return handOff(w, a, a.emergency ? 'emergency' : 'caller asked for a person');
