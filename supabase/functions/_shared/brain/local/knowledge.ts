@@ -36,7 +36,7 @@ const SYNONYMS: [RegExp, string][] = [
     'about company services',
   ],
   [/\b(?:minutes|overage|extra minutes|per minute)\b/, 'minutes'],
-  [/\b(?:include|includes|included|come with|comes with|get with)\b/, 'includes'],
+  [/\b(?:include|includes|included|come with|comes with|get with|what do (?:i|we|you) get|get for (?:that|it|the money|my money))\b/, 'includes'],
 ];
 
 const ASKS =
