@@ -79,7 +79,7 @@ select is(
 select is(
   public.record_turn('CA_new', 1, '{"kind": "speech", "text": "Hi, I am Dana Whitfield"}', 'A different reply',
     '{"cost_usd": 1}', '{"slots": {}}', '{"transfer": {"user_id": "user_sam_patel"}}'),
-  '{"replayed": true, "reply": "Nice to meet you, Dana. What company are you with?", "actions": {"lead": {"name": "Dana Whitfield"}}}'::jsonb,
+  '{"replayed": true, "reply": "Nice to meet you, Dana. What company are you with?", "actions": {"lead": {"name": "Dana Whitfield"}}, "language": null}'::jsonb,
   'a retried turn replays the stored reply and actions'
 );
 select results_eq(
