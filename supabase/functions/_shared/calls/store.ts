@@ -33,15 +33,14 @@ export interface TurnSnapshot {
   history: StoredTurn[];
 }
 
+/** The fields of a task as record_turn returns it (public.task_summary); checked by store_test. */
+export const COMMITTED_TASK_FIELDS = ['task_id', 'task_type', 'at', 'phone', 'topic', 'assigned_to', 'assignee_name'] as const;
+
 /** A task as record_turn committed it: what the agent may confirm. */
-export interface CommittedTask {
+export interface CommittedTask extends Record<(typeof COMMITTED_TASK_FIELDS)[number], string | null> {
   task_id: string;
   task_type: 'callback' | 'message';
   at: string;
-  phone: string | null;
-  topic: string | null;
-  assigned_to: string | null;
-  assignee_name: string | null;
 }
 
 export interface RecordedTurn {
