@@ -24,6 +24,12 @@ const TIMELINE =
   /\b(?:asap|as soon as possible|right away|immediately|soon|this (?:week|month|quarter|year)|next (?:week|month|quarter|year)|in (?:a|an|one|two|three|four|six|a few|\d+) (?:days?|weeks?|months?)|within|by (?:the )?(?:end|january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|fall|autumn|winter)|no rush|not sure yet|just (?:looking|exploring|researching)|yesterday)\b/;
 const TIME_WORDS =
   /\b(?:today|tomorrow|tonight|morning|afternoon|evening|noon|monday|tuesday|wednesday|thursday|friday|saturday|sunday|next week|am|pm|o'clock)\b/;
+/** Words that place a start in time ("in the spring", "after the holidays", "end of the month"). */
+const WHEN_WORDS =
+  /\b(?:day|days|week|weeks|month|months|year|years|quarter|now|later|soon|asap|immediately|spring|summer|fall|autumn|winter|holidays?|january|february|march|april|may|june|july|august|september|october|november|december|yet|undecided|whenever|after the|before the|end of|beginning of|start of|q[1-4])\b/;
+/** A dismissal, never a value ("whatever", "it doesn't matter"). */
+export const DISMISSAL =
+  /\b(?:whatever|doesn't matter|does not matter|doesnt matter|not important|never mind|nevermind|no company|n\/a|none|just me|no importa|da igual|ninguna)\b/;
 const STRONG_NAME = /\b(?:my name|name is|name's|names|call me|i go by)\b/;
 
 /** Pull every slot out of the caller's words and save new ones with capture_lead. */
@@ -60,7 +66,13 @@ export async function captureSlots(
     expect: p === 'company' && !TIME_WORDS.test(u.text),
     afterName: p === 'name',
   });
-  if (company && company !== have.company && company !== (lead.name ?? have.name)) lead.company = company;
+  // "Whatever", "doesn't matter" is not a company.
+  if (
+    company && company !== have.company && company !== (lead.name ?? have.name) && !DISMISSAL.test(u.text) &&
+    !DISMISSAL.test(company.toLowerCase())
+  ) {
+    lead.company = company;
+  }
   const noun = businessNoun(u);
   if (noun) w.st.businessNoun = noun;
   const plain = !a.question && !a.deny && !a.goodbye && !a.thanksOnly && !a.human && !a.callback;
@@ -72,7 +84,10 @@ export async function captureSlots(
     const need = extractNeed(u.raw) ?? needFromQuestions(w.ctx.history);
     if (need) lead.need = need;
   }
-  if (p === 'timeline' && plain) lead.timeline = cleanSentence(u.raw);
+  // A timeline is a time: an answer that names none is not stored as one (the question is asked again).
+  if (p === 'timeline' && plain && (TIMELINE.test(u.text) || TIME_WORDS.test(u.text) || WHEN_WORDS.test(u.text))) {
+    lead.timeline = cleanSentence(u.raw);
+  }
   else if ((a.lead || w.st.flow?.kind === 'lead') && !have.timeline && TIMELINE.test(u.text)) {
     // The whole answer when it is short ("within the next two weeks ideally"), else the phrase(w).
     lead.timeline = u.tokens.length <= 10 ? cleanSentence(u.raw) : TIMELINE.exec(u.text)![0];

@@ -20,6 +20,7 @@ const en = {
         : "What's the best email address to reach you?",
     need: () => 'What would you like the voice agent to handle for you?',
     timeline: () => 'And when are you hoping to get started?',
+    timelineAgain: () => 'Sorry, I meant the timing: roughly when would you like to get started?',
     when: (who?: string) =>
       `When would be a good time for ${who ? first(who) : 'someone from the team'} to call you back?`,
     whenTime: (day: string) => `What time ${day} works best for you?`,

@@ -20,6 +20,7 @@ export const es: Phrases = {
         : '¿Cuál es el mejor correo electrónico para contactarle?',
     need: () => '¿Qué le gustaría que el asistente de voz hiciera por usted?',
     timeline: () => '¿Y para cuándo le gustaría empezar?',
+    timelineAgain: () => 'Perdón, me refería a la fecha: ¿más o menos cuándo le gustaría empezar?',
     when: (who?: string) =>
       `¿Cuándo le viene bien que ${who ? first(who) : 'alguien del equipo'} le devuelva la llamada?`,
     whenTime: (day: string) => `¿A qué hora ${day} le viene mejor?`,

@@ -7,7 +7,7 @@ import { alwaysHumanTopics } from '../tools/routing.ts';
 import { acknowledge, answer, answerMemory, answerOrRepair, goodbye, miss } from './answers.ts';
 import { analyse, type Analysis } from './intents.ts';
 import { phrasesFor } from './phrases.ts';
-import { advance, captureSlots, finishLead, handOff, offerTransfer, startLead } from './flows.ts';
+import { advance, captureSlots, DISMISSAL, finishLead, handOff, offerTransfer, startLead } from './flows.ts';
 import {
   bookOnLeaving,
   phoneConfirmed,
@@ -450,6 +450,7 @@ async function continueFlow(w: Work, u: Utterance, a: Analysis, filled: string[]
     a.deny ||
     /\b(?:rather not|prefer not|skip|don't have (?:one|an?)|no (?:email|company)|not sure|no idea|don't know)\b/
       .test(u.text) ||
+    DISMISSAL.test(u.text) ||
     w.st.asked >= 1
   ) {
     // No time given: the earliest opening ("no idea", "you pick").
@@ -464,6 +465,7 @@ async function continueFlow(w: Work, u: Utterance, a: Analysis, filled: string[]
   if (p === 'email') say(w, phrase(w).ask.email(true));
   else if (p === 'name') say(w, phrase(w).ask.name(true));
   else if (p === 'when') say(w, phrase(w).noTime(), phrase(w).ask.when());
+  else if (p === 'timeline') say(w, phrase(w).ask.timelineAgain());
   else say(w, phrase(w).repair());
   return true;
 }
