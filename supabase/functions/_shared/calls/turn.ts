@@ -97,7 +97,7 @@ export async function takeTurn(rt: Runtime, w: WebhookRequest): Promise<string> 
   const latency = Math.round(performance.now() - w.receivedAt);
   const recorded = await store.recordTurn(rt.sql, {
     callSid: w.params.callSid, turn: n, input: stored, reply,
-    meta: { ...result.meta, latency_ms: latency }, state: result.state, actions: result.actions,
+    meta: { ...result.meta, latency_ms: latency, voice_mode: 'gather' }, state: result.state, actions: result.actions,
   });
   return renderTurn(recorded.reply, recorded.actions, n, speakingIn(snap.config, recorded.language),
     webhookUrls(rt.config.publicFunctionsUrl), w.params.to);
