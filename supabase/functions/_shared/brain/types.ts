@@ -159,6 +159,8 @@ export interface TurnMeta {
   language?: string;
   /** The caller cut the reply short; the stored reply is the part they heard. */
   interrupted?: boolean;
+  /** The provider failed after the reply had started; it ended with an apology. */
+  provider_failed?: boolean;
   voice_mode?: VoiceMode;
 }
 
