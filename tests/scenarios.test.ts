@@ -24,15 +24,20 @@ const target: SimTarget | null = env.TEST_FUNCTIONS_URL && env.TEST_DB_URL && en
 const folders = [join(repoRoot, '..', 'shared', 'scenarios'), join(repoRoot, 'tests', 'scenarios')]
   .filter((dir) => existsSync(dir));
 
+// Every scenario means the same in every voice mode: our own play in both, the shared examples in
+// relay here and in gather through the CLI (tools/test/run.ts).
+const plays = folders.flatMap((dir) => (dir.endsWith(join('tests', 'scenarios')) ? ['relay', 'gather'] as const : ['relay'] as const)
+  .map((mode) => ({ dir, mode })));
+
 describe.skipIf(!target)('scripted calls through the simulator', () => {
-  for (const dir of folders) {
-    it(`every scenario in ${dir.replace(join(repoRoot, '..') + '/', '../')} passes`, async () => {
-      const results = await playScenarioFiles(dir, target!);
+  for (const { dir, mode } of plays) {
+    it(`every scenario in ${dir.replace(join(repoRoot, '..') + '/', '../')} passes in ${mode} mode`, async () => {
+      const results = await playScenarioFiles(dir, { ...target!, mode });
       const failed = results.filter((r) => !r.passed).map((r) => `${r.name}: ${r.failures.join('; ')}`);
       expect(results.length).toBeGreaterThan(0);
       expect(failed).toEqual([]);
       const transfers = results.filter((r) => r.ended === 'transfer').length;
       expect(transfers).toBeGreaterThan(0);
-    }, 180_000);
+    }, 300_000);
   }
 });

@@ -26,10 +26,12 @@ alter table public.messages
   add column interrupted boolean not null default false,
   -- Agent rows of streaming turns: from the caller's words arriving to the first reply token sent.
   add column first_token_ms int check (first_token_ms >= 0),
-  add column language text;
+  add column language text,
+  -- Agent rows: the provider failed after the reply had started; it ends with an apology.
+  add column provider_failed boolean not null default false;
 
 -- record_turn as before, plus the streaming fields from p_meta (first_token_ms, language,
--- interrupted) and the call's voice mode (voice_mode).
+-- interrupted, provider_failed) and the call's voice mode (voice_mode).
 create or replace function public.record_turn(
   p_call_sid text,
   p_turn int,
@@ -105,7 +107,7 @@ begin
 
   insert into public.messages
     (conversation_id, turn, role, content, latency_ms, provider, tokens_in, tokens_out, cost_usd, tools, actions,
-     interrupted, first_token_ms, language)
+     interrupted, first_token_ms, language, provider_failed)
   values (v_conversation.id, p_turn, 'agent', coalesce(p_reply, ''),
           round(nullif(v_meta ->> 'latency_ms', '')::numeric)::int,
           v_meta ->> 'provider',
@@ -117,7 +119,8 @@ begin
           v_actions,
           coalesce((v_meta ->> 'interrupted')::boolean, false),
           round(nullif(v_meta ->> 'first_token_ms', '')::numeric)::int,
-          nullif(v_meta ->> 'language', ''));
+          nullif(v_meta ->> 'language', ''),
+          coalesce((v_meta ->> 'provider_failed')::boolean, false));
 
   v_customer_id := v_conversation.customer_id;
   if jsonb_typeof(v_actions -> 'lead') = 'object' then

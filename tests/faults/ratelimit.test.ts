@@ -42,7 +42,7 @@ describe.skipIf(noStack || !redisInstalled())('rate limits (Upstash)', () => {
     const caller = callerUnder(PREFIX);
     const source = from('198.51.100.10');
     const call = newCallSid();
-    let next = nextTurnOf(twimlOf(await post('twilio-voice', callParams(call, caller), source)), fn!.base);
+    let next = nextTurnOf(twimlOf(await post('twilio-voice?mode=gather', callParams(call, caller), source)), fn!.base);
     for (let n = 1; n < CALLER_LIMIT; n++) {
       const verbs = twimlOf(await post(next!, callParams(call, caller, { SpeechResult: 'What are your hours?' }), source));
       expect(refused(verbs)).toBe(false);
@@ -51,7 +51,7 @@ describe.skipIf(noStack || !redisInstalled())('rate limits (Upstash)', () => {
     const over = twimlOf(await post(next!, callParams(call, caller, { SpeechResult: 'And your prices?' }), source));
     expect(refused(over)).toBe(true);
     const again = newCallSid();
-    expect(refused(twimlOf(await post('twilio-voice', callParams(again, caller), source)))).toBe(true);
+    expect(refused(twimlOf(await post('twilio-voice?mode=gather', callParams(again, caller), source)))).toBe(true);
     // Status callbacks still close the call.
     expect(twimlOf(await post('twilio-status', callParams(call, caller, { CallStatus: 'completed' }), source))).toEqual([]);
 
@@ -61,7 +61,7 @@ describe.skipIf(noStack || !redisInstalled())('rate limits (Upstash)', () => {
     expect(customer!.call_count).toBe(1);
     // Another caller from another source is not affected.
     const other = newCallSid();
-    expect(refused(twimlOf(await post('twilio-voice', callParams(other, callerUnder(PREFIX)), from('198.51.100.11'))))).toBe(false);
+    expect(refused(twimlOf(await post('twilio-voice?mode=gather', callParams(other, callerUnder(PREFIX)), from('198.51.100.11'))))).toBe(false);
   });
 
   it('a source over its limit is refused whoever the caller is', async () => {
@@ -71,7 +71,7 @@ describe.skipIf(noStack || !redisInstalled())('rate limits (Upstash)', () => {
     for (let i = 0; i < SOURCE_LIMIT + 2; i++) {
       const sid = newCallSid();
       sids.push(sid);
-      verdicts.push(refused(twimlOf(await post('twilio-voice', callParams(sid, callerUnder(PREFIX)), source))));
+      verdicts.push(refused(twimlOf(await post('twilio-voice?mode=gather', callParams(sid, callerUnder(PREFIX)), source))));
     }
     expect(verdicts).toEqual([...Array(SOURCE_LIMIT).fill(false), true, true]);
     const stored = await sql<{ n: number }[]>`select count(*)::int as n from conversations where call_sid = any(${sids})`;
@@ -82,9 +82,9 @@ describe.skipIf(noStack || !redisInstalled())('rate limits (Upstash)', () => {
     const caller = callerUnder(PREFIX);
     const source = from('192.0.2.77');
     for (let i = 0; i < CALLER_LIMIT + 2; i++) {
-      expect((await post('twilio-voice', callParams(newCallSid(), caller), { ...source, signature: 'Zm9yZ2Vk' })).status).toBe(403);
+      expect((await post('twilio-voice?mode=gather', callParams(newCallSid(), caller), { ...source, signature: 'Zm9yZ2Vk' })).status).toBe(403);
     }
-    expect(refused(twimlOf(await post('twilio-voice', callParams(newCallSid(), caller), source)))).toBe(false);
+    expect(refused(twimlOf(await post('twilio-voice?mode=gather', callParams(newCallSid(), caller), source)))).toBe(false);
   });
 
   it('with Upstash unreachable the limits are off and calls go on', async () => {
@@ -93,7 +93,7 @@ describe.skipIf(noStack || !redisInstalled())('rate limits (Upstash)', () => {
     try {
       const caller = callerUnder(PREFIX);
       const call = newCallSid();
-      let next = nextTurnOf(twimlOf(await post('twilio-voice', callParams(call, caller), { base: down.base })), down.base);
+      let next = nextTurnOf(twimlOf(await post('twilio-voice?mode=gather', callParams(call, caller), { base: down.base })), down.base);
       for (let n = 1; n <= 3; n++) {
         const verbs = twimlOf(await post(next!, callParams(call, caller, { SpeechResult: 'What are your hours?' }), { base: down.base }));
         expect(refused(verbs)).toBe(false);

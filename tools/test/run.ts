@@ -62,8 +62,8 @@ async function main(): Promise<number> {
     } else {
       // Alone, not beside the other vitest files: scenarios set the shared hours override.
       results.push([suite, runSuite(suite, bin('vitest'), ['run', scenarioTest], env) &&
-        runSuite(suite, bin('tsx'), ['tools/sim/cli.ts', '--profile', 'test', '--scenario', '../shared/scenarios',
-          '--quiet'], env)]);
+        runSuite(suite, bin('tsx'), ['tools/sim/cli.ts', '--profile', 'test', '--mode', 'gather', '--scenario',
+          '../shared/scenarios', '--quiet'], env)]);
     }
   }
   if (!keep) await down(layout, true);
