@@ -244,6 +244,19 @@ Deno.test({ name: 'twilio-relay: keys, handoffs and failures', ...needsDb, fn: a
     });
   });
 
+  await t.step('every provider failing (the local engine too): a handoff, not a loop of apologies', async () => {
+    const failing = { name: 'openai', turn: () => Promise.reject(new Error('503')) };
+    const { rt } = testRuntime({ brain: () => createBrainChain({ providers: [failing], fallback: { name: 'local', turn: () => Promise.reject(new Error('bug')) } }) });
+    const { callSid, from } = await startTestCall(rt);
+    const s = memorySession(rt);
+    s.send(setupMessage(callSid, from));
+    s.send({ type: 'prompt', voicePrompt: 'What are your hours?', last: true });
+    const out = await s.reply();
+    assertEquals([textOf(out), endOf(out)?.reason], ['', 'failure']);
+    s.session.closed();
+    await rt.sql.end();
+  });
+
   await t.step('the socket closing without `end`: the action URL falls back instead of failing the call', async () => {
     const { rt } = testRuntime();
     const { callSid, from } = await startTestCall(rt);

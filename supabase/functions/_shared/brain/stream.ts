@@ -155,8 +155,9 @@ export function streamChain(opts: BrainChainOptions) {
     } catch (err) {
       failures.push({ provider: local, reason: 'error', detail: (err as Error)?.name, ms: 0 });
     }
-    emitChunks(SAFE_REPLY, so);
     const meta: TurnMeta = { provider: 'safe', latency_ms: 0, tokens_in: 0, tokens_out: 0, cost_usd: 0, tools: [] };
-    return finish({ reply: SAFE_REPLY, actions: {}, state: ctx.state, meta }, 'safe');
+    const safe: TurnResult = { reply: SAFE_REPLY, actions: {}, state: ctx.state, meta };
+    emitChunks(SAFE_REPLY, so, safe);
+    return finish(safe, 'safe');
   };
 }

@@ -99,17 +99,20 @@ export function createLlmBrain(opts: LlmBrainOptions): SignalBrain {
       let model = opts.model.model;
       let rounds = 0;
       let streamed = '';
+      let roundStart = false;
       const emit = onText && ((d: string) => {
         const piece = speakable(d);
         if (!piece) return;
-        // A later round's text follows an earlier one's with a space.
-        const text = streamed && !/\s$/.test(streamed) && !/^\s/.test(piece) ? ` ${piece}` : piece;
+        // A later round's text (or a filler) follows what was said before with a space.
+        const text = roundStart && streamed && !/\s$/.test(streamed) && !/^\s/.test(piece) ? ` ${piece}` : piece;
+        roundStart = false;
         streamed += text;
         onText(text);
       });
 
       while (rounds < maxRounds) {
         rounds++;
+        roundStart = true;
         const last = rounds === maxRounds;
         const res = await opts.model.complete({
           system,
@@ -126,7 +129,10 @@ export function createLlmBrain(opts: LlmBrainOptions): SignalBrain {
         if (!res.toolCalls.length || last) break;
         messages.push({ role: 'assistant', content: res.text, toolCalls: res.toolCalls });
         for (const call of res.toolCalls) {
-          const filler = emit && setTimeout(() => emit(TOOL_FILLER), TOOL_FILLER_AFTER_MS);
+          const filler = emit && setTimeout(() => {
+            roundStart = true;
+            emit(TOOL_FILLER);
+          }, TOOL_FILLER_AFTER_MS);
           const out = await runTool(byName.get(call.name), call, ctx, services);
           clearTimeout(filler || undefined);
           if (!used.includes(call.name)) used.push(call.name);

@@ -152,7 +152,7 @@ export class RelaySession {
       // A transfer or hang-up known before the first word: its words are said by the handoff's TwiML.
       beforeChunks: (res: TurnResult) => {
         const a = guardTransfer(res, ctx).actions;
-        if (a.transfer || a.hangup) reply.holding = true;
+        if (a.transfer || a.hangup || res.meta.provider === 'safe') reply.holding = true;
       },
     }), ctx);
     const handoff = !!(result.actions.transfer || result.actions.hangup);
@@ -175,6 +175,8 @@ export class RelaySession {
     // The caller cut in while the turn was being stored.
     if (!interrupted && reply.heard !== null) await this.storeInterruption(n, reply.heard);
     if (interrupted) return;
+    // Every provider, the local engine included, failed: a person (in hours) or voicemail, not a loop of apologies.
+    if (result.meta.provider === 'safe') return this.end({ reason: 'failure', turn: n });
     if (handoff) {
       await this.wait(speechMs(reply.sent, this.timings));
       return this.end({ reason: result.actions.transfer ? 'transfer' : 'hangup', turn: n, say: reply.held.trim() });

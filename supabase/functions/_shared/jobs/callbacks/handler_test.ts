@@ -99,7 +99,8 @@ Deno.test({
             'Hi Ravi, this is the virtual assistant from LegacyAI, calling you back as you asked. ' +
               "My notes say: Pricing for two locations. You're speaking with an AI assistant. Is now a good time to talk?",
           );
-          assertEquals(doc.verbs[0], 'Gather');
+          // Answered in the configured voice mode: relay by default.
+          assertEquals(doc.verbs[0], 'Connect');
           await rt.sql.end();
         },
       );
