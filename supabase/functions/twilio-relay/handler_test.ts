@@ -130,6 +130,29 @@ Deno.test({ name: 'twilio-relay: a conversation over the socket', ...needsDb, fn
     await rt.sql.end();
   });
 
+  await t.step('a caller speaking a declared other language: Twilio is told to speak and listen in it', async () => {
+    const sql2 = testSql();
+    const [{ previous }] = await sql2`select relay_settings as previous from agent_configs where is_active`;
+    await sql2`update agent_configs set relay_settings = ${sql2.json({ languages: [{ code: 'es-US', voice: 'Lupe-Neural' }] })} where is_active`;
+    try {
+      const { rt } = testRuntime();
+      const { callSid, from, twiml } = await startTestCall(rt);
+      assertEquals(readTwiml(twiml).attr('Language', 'code'), 'es-US');
+      const s = memorySession(rt);
+      s.send(setupMessage(callSid, from));
+      s.send({ type: 'prompt', voicePrompt: 'hola, necesito ayuda', lang: 'es-US', last: true });
+      const out = await s.reply();
+      assertEquals(out[0], { type: 'language', ttsLanguage: 'es-US', transcriptionLanguage: 'es-US' });
+      s.send({ type: 'prompt', voicePrompt: 'gracias', lang: 'es-US', last: true });
+      assertEquals((await s.reply()).filter((m) => m.type === 'language').length, 0, 'told once');
+      s.session.closed();
+      await rt.sql.end();
+    } finally {
+      await sql2`update agent_configs set relay_settings = ${sql2.json(previous)} where is_active`;
+      await sql2.end();
+    }
+  });
+
   await t.step('malformed and unknown messages are logged without their text and ignored; the session goes on', async () => {
     const { rt, log } = testRuntime();
     const { callSid, from } = await startTestCall(rt);

@@ -88,6 +88,8 @@ export interface RelayTwimlOptions {
   interruptible?: 'none' | 'dtmf' | 'speech' | 'any';
   dtmfDetection?: boolean;
   hints?: string;
+  /** Other languages the session may switch to (`<Language code voice ttsProvider .../>`). */
+  languages?: { code: string; voice?: string; ttsProvider?: string; transcriptionProvider?: string; speechModel?: string }[];
   parameters?: Record<string, string>;
 }
 
@@ -99,7 +101,11 @@ export function connectRelay(o: RelayTwimlOptions): string {
     ['interruptible', o.interruptible ?? 'any'], ['dtmfDetection', o.dtmfDetection ?? true], ['hints', o.hints || undefined],
   ];
   const rendered = attrs.filter(([, v]) => v !== undefined).map(([k, v]) => ` ${k}="${escapeXml(String(v))}"`).join('');
-  const params = Object.entries(o.parameters ?? {})
+  const languages = (o.languages ?? []).map((l) => {
+    const a = Object.entries(l).filter(([, v]) => typeof v === 'string' && v).map(([k, v]) => ` ${k}="${escapeXml(v as string)}"`);
+    return `<Language${a.join('')}/>`;
+  }).join('');
+  const params = languages + Object.entries(o.parameters ?? {})
     .map(([k, v]) => `<Parameter name="${escapeXml(k)}" value="${escapeXml(v)}"/>`).join('');
   return `<Connect action="${escapeXml(o.action)}" method="POST"><ConversationRelay${rendered}>${params}</ConversationRelay></Connect>`;
 }

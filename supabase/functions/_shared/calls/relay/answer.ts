@@ -41,8 +41,23 @@ export function relayTwiml(
     interruptible: interruptible && INTERRUPTIBLE.has(interruptible) ? interruptible as 'any' : 'any',
     dtmfDetection: true,
     hints: opts.hints,
+    languages: relayLanguages(agent),
     parameters: opts.resume ? { resume: '1' } : {},
   }));
+}
+
+const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Z]{2})?$/;
+
+/** relay_settings.languages: other languages callers may speak, e.g. [{ "code": "es-US", "voice": "Lupe-Neural" }]. */
+export function relayLanguages(agent: AgentConfig): { code: string; voice?: string; ttsProvider?: string }[] {
+  const list = (agent.relay_settings ?? {}).languages;
+  if (!Array.isArray(list)) return [];
+  return list.filter((l) => l && typeof l === 'object' && LANGUAGE_TAG.test(String((l as { code?: unknown }).code)))
+    .map((l) => {
+      const { code, voice, ttsProvider } = l as Record<string, unknown>;
+      return { code: String(code), voice: str(voice), ttsProvider: str(ttsProvider) };
+    })
+    .filter((l) => l.code !== agent.language);
 }
 
 const HINTS_TTL_MS = 60_000;

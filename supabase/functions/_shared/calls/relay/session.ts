@@ -13,6 +13,7 @@ import { redactSensitive } from '../../compliance/redact.ts';
 import { store, type StoredInput } from '../store.ts';
 import { contextFrom, guardTransfer, loadSnapshot, servicesFor, type Snapshot } from '../turn.ts';
 import { type Handoff, type RelayTimings, renewAtMs, speechMs } from './timing.ts';
+import { relayLanguages } from './answer.ts';
 
 export interface RelaySocket {
   send(data: string): void;
@@ -46,6 +47,9 @@ export class RelaySession {
   private reply: Reply | null = null;
   private lastStored: { turn: number; at: number } | null = null;
   private timers: ReturnType<typeof setTimeout>[] = [];
+  /** The language Twilio speaks and listens in now, and the ones the session may switch to. */
+  private language = '';
+  private languages = new Set<string>();
   private ended = false;
 
   constructor(
@@ -131,6 +135,8 @@ export class RelaySession {
     this.rt.lastKnown.team = snap.team;
     this.nextTurn = snap.conversation.last_turn + 1;
     this.sessionLimitMs = (snap.config.session_limit_seconds ?? 140) * 1000;
+    this.language = snap.config.language;
+    this.languages = new Set([snap.config.language, ...relayLanguages(snap.config).map((l) => l.code)]);
     if (snap.conversation.ended_at) return this.end({ reason: 'hangup', turn: snap.conversation.last_turn });
     this.afterSpeech(0);
   }
@@ -143,6 +149,11 @@ export class RelaySession {
     this.rt.lastKnown.agent = snap.config;
     this.rt.lastKnown.team = snap.team;
     const ctx = contextFrom(snap, this.rt, n, next.input);
+    // The caller switched language (a declared one): Twilio speaks the reply and listens in it.
+    if (next.lang && next.lang !== this.language && this.languages.has(next.lang)) {
+      this.language = next.lang;
+      this.socket.send(relayOut.language(next.lang, next.lang));
+    }
     const reply: Reply = { turn: n, ac: new AbortController(), sent: '', held: '', holding: false, firstTokenAt: null, heard: null };
     this.reply = reply;
     const brain = streamingOf(this.rt.brain(snap.config));

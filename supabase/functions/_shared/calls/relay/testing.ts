@@ -9,7 +9,7 @@ import { AUTH_TOKEN, callParams, PUBLIC_BASE, signedRequest } from '../../testin
 import { RelaySession } from './session.ts';
 import type { RelayTimings } from './timing.ts';
 
-export type Out = { type: string; token?: string; last?: boolean; handoffData?: string };
+export type Out = { type: string; token?: string; last?: boolean; handoffData?: string; [field: string]: unknown };
 
 export const FAST: RelayTimings = { silenceMs: 60_000, quietMs: 60_000, speechMsPerChar: 0 };
 
