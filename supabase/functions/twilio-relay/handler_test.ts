@@ -12,7 +12,7 @@ import { actionRequest, endOf, handshakeSignature, memorySession, setupMessage, 
 import { createHandler } from './handler.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const meta = { provider: 'scripted', latency_ms: 0, tokens_in: 0, tokens_out: 0, cost_usd: 0, tools: [] };
+const meta = { provider: 'scripted', latency_ms: 0, tokens_in: 0, tokens_out: 0, cost_usd: 0, tools: [], language: 'en' };
 
 /** A brain that streams `words` with `gapMs` between them (an LLM at a few tokens a second). */
 function slowBrain(words: string[], gapMs: number): Brain {
@@ -87,7 +87,7 @@ Deno.test({ name: 'twilio-relay: a conversation over the socket', ...needsDb, fn
     const reply = await s.reply();
     assertEquals(reply.map((m) => [m.token, m.last]), [['We open ', false], ['at nine. ', false], ['Anything else?', false], ['', true]]);
     const row = await agentRow(sql, callSid, 1);
-    assertEquals([row.content, row.interrupted, row.language, row.voice_mode], ['We open at nine. Anything else?', false, 'en-US', 'relay']);
+    assertEquals([row.content, row.interrupted, row.language, row.voice_mode], ['We open at nine. Anything else?', false, 'en', 'relay']);
     assert(row.first_token_ms >= 0 && row.first_token_ms < 1000, `first token ${row.first_token_ms} ms`);
     const [n] = await sql`select count(*)::int as n from messages m join conversations c on c.id = m.conversation_id
       where c.call_sid = ${callSid}`;

@@ -101,7 +101,8 @@ export const store = {
     one<boolean>(sql`select public.record_recording_status(${recordingSid}, ${status}, ${durationSeconds}) as r`),
 
   recordPrivacyRequest: (sql: Sql, callSid: string, kind: 'erasure' | 'do_not_call') =>
-    one<{ ok: boolean; reason?: string }>(sql`select public.record_privacy_request(${callSid}, ${kind}) as r`),;
+    one<{ ok: boolean; reason?: string }>(sql`select public.record_privacy_request(${callSid}, ${kind}) as r`),
+
   /** Up to 100 phrases, comma-separated: active articles' tags and active team members' first names. */
   speechHints: async (sql: Sql) =>
     (await sql<{ hints: string | null }[]>`

@@ -176,7 +176,7 @@ export class RelaySession {
       callSid: this.callSid!, turn: n, input: next.stored, reply: stored,
       meta: { ...result.meta, latency_ms: Math.round(now - next.receivedAt),
         first_token_ms: reply.firstTokenAt === null ? undefined : Math.round(reply.firstTokenAt - next.receivedAt),
-        language: next.lang ?? snap.config.language, voice_mode: 'relay', interrupted,
+        language: result.meta.language, voice_mode: 'relay', interrupted,
         provider_failed: (result as { providerFailed?: boolean }).providerFailed || undefined },
       state: result.state, actions: interrupted && handoff ? {} : result.actions,
     });
