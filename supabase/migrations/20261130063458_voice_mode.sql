@@ -26,7 +26,9 @@ alter table public.messages
   add column interrupted boolean not null default false,
   -- Agent rows of streaming turns: from the caller's words arriving to the first reply token sent.
   add column first_token_ms int check (first_token_ms >= 0),
-  add column language text;
+  add column language text,
+  -- Agent rows: the provider failed after the reply had started; it ends with an apology.
+  add column provider_failed boolean not null default false;
 
 -- record_turn as the agent-keeps-its-word migration left it, plus the streaming fields from p_meta (first_token_ms, language,
 -- interrupted) and the call's voice mode (voice_mode).
