@@ -6,20 +6,39 @@
  *   start   `up`, a demo call through the simulator, then stay in the foreground until Ctrl-C
  * Options: --profile dev|test (default dev), --fresh (up: delete the stack's data first).
  */
-import { profileFrom, stackLayout, type StackLayout } from './config.ts';
+import { relative } from 'node:path';
+import { portOffset, profileFrom, repoRoot, stackLayout, type StackLayout } from './config.ts';
 import { down, hasDashboard, up } from './cli-lib.ts';
+import { formatServicesOff, servicesOff } from './optional-services.ts';
+import { readEnvFile } from './secrets.ts';
+import { usesLocalTwilioApi } from './services.ts';
 import { stackStatus } from './status.ts';
+import { demoCaller } from '../sim/demo.ts';
 
+/** The summary: where each part is, how to call it, and which optional services are off. */
 async function printWhere(layout: StackLayout): Promise<void> {
   const s = await stackStatus(layout.profile);
+  // Commands typed in another terminal must reach this stack's ports and profile too.
+  const offset = portOffset();
+  const prefix = [offset ? `STACK_PORT_OFFSET=${offset}` : '', layout.profile !== 'dev' ? `STACK_PROFILE=${layout.profile}` : '']
+    .filter(Boolean).join(' ');
+  const cmd = (c: string) => (prefix ? `${prefix} ${c}` : c);
+  const off = servicesOff({ ...process.env, ...readEnvFile() },
+    usesLocalTwilioApi() ? `http://127.0.0.1:${layout.twilioApiPort}` : null);
+  const demo = demoCaller();
   console.log(`
 LegacyAI Voice, local stack (${layout.profile})
   Postgres    ${s.db_url}
   Functions   ${s.functions_url}/<name>   (health: ${s.functions_url}/health)
   Voice URL   ${s.functions_url}/twilio-voice   status callback: ${s.functions_url}/twilio-status
   Dashboard   ${hasDashboard ? s.dashboard_url : '(not built yet)'}
-  Logs        ${layout.logDir}
-  Call it     npm run call            (interactive)   npm run call -- --scenario ../shared/scenarios
+  Logs        ${relative(repoRoot, layout.logDir)}/
+  Call it     ${cmd('npm run call')}   (you are the caller, from a fresh number: a new customer)
+              ${cmd(`npm run call -- --from ${demo.number}`)}   (as the demo customer, ${demo.name})
+              ${cmd('npm run call -- --scenario tests/scenarios')}   (every scripted call, checked)
+  Read        README.md, docs/architecture.md, supabase/demo-business.md
+
+${formatServicesOff(off)}
 `);
 }
 

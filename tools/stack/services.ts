@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, type StackLayout } from './config.ts';
-import { pidAlive, portOpen, run, urlHealthy, waitFor } from './proc.ts';
+import { pidAlive, portOpen, portTakenError, run, urlHealthy, waitFor } from './proc.ts';
 import { localSecrets, readEnvFile, roleKey } from './secrets.ts';
 
 export type Service = 'functions' | 'dashboard' | 'worker' | 'twilio-api';
@@ -68,11 +68,23 @@ async function waitHealthy(layout: StackLayout, service: Service, url: string, t
   }, timeoutMs);
 }
 
+/**
+ * Before a service starts: a process of ours that no longer answers is stopped, and a port held
+ * by anything else (another clone's stack) is an error rather than a stack that quietly uses it.
+ */
+async function claimPort(layout: StackLayout, service: Service, port: number): Promise<void> {
+  if (readPid(layout, service)) await stopService(layout, service);
+  if (await portOpen(port)) throw portTakenError(port, service);
+}
+
 export async function startFunctions(layout: StackLayout): Promise<void> {
   const health = `${layout.functionsUrl}/health`;
   if (readPid(layout, 'functions') && (await urlHealthy(health))) return;
-  startDetached(layout, 'functions', deno,
-    ['run', '-A', '--config', 'supabase/functions/deno.json', 'tools/stack/functions-server.ts'], functionsEnv(layout));
+  await claimPort(layout, 'functions', layout.functionsPort);
+  // The server hands each function a Request built from Deno.serve's, which reads request.signal:
+  // the new abort behaviour (abort only when the client goes away) and no legacy warning.
+  startDetached(layout, 'functions', deno, ['run', '-A', '--unstable-no-legacy-abort', '--config',
+    'supabase/functions/deno.json', 'tools/stack/functions-server.ts'], functionsEnv(layout));
   await waitHealthy(layout, 'functions', health, 90_000);
 }
 
@@ -83,6 +95,7 @@ export async function startFunctions(layout: StackLayout): Promise<void> {
 export async function startWorker(layout: StackLayout): Promise<void> {
   const env = functionsEnv(layout);
   if (usesLocalTwilioApi() && !readPid(layout, 'twilio-api')) {
+    await claimPort(layout, 'twilio-api', layout.twilioApiPort);
     startDetached(layout, 'twilio-api', deno, ['run', '-A', '--config', 'supabase/functions/deno.json',
       'supabase/functions/_shared/testing/fake_twilio_api.ts'], { ...env, FAKE_TWILIO_PORT: String(layout.twilioApiPort) });
     await waitFor('twilio-api', () => portOpen(layout.twilioApiPort), 30_000);
@@ -116,6 +129,7 @@ export function buildDashboard(): void {
 export async function startDashboard(layout: StackLayout): Promise<void> {
   const health = `${layout.dashboardUrl}/healthz`;
   if (readPid(layout, 'dashboard') && (await urlHealthy(health))) return;
+  await claimPort(layout, 'dashboard', layout.dashboardPort);
   buildDashboard();
   const envLocal = readEnvFile();
   startDetached(layout, 'dashboard', process.execPath, ['web/build/index.js'], {
