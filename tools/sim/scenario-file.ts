@@ -8,7 +8,7 @@ export type EndedExpectation = 'transfer' | 'agent_hangup' | 'caller_hangup';
 export type ScenarioTurn = ({ say: string } | { digits: string } | { silence: true }) & { expect_reply?: string[]; expect_reply_not?: string[] };
 /** A customers row that exists before the call. */
 export type GivenCustomer = Partial<Record<(typeof CUSTOMER_FIELDS)[number], string | number>>;
-/** One scripted call (see shared/scenarios/README.md). */
+/** One scripted call (format: tests/scenarios/README.md). */
 export type Scenario = {
   name: string;
   caller: string;

@@ -4,7 +4,8 @@
  *   down    stop them
  *   status  one JSON line: addresses, the local Twilio token, what is up
  *   start   `up`, a demo call through the simulator, then stay in the foreground until Ctrl-C
- * Options: --profile dev|test (default dev), --fresh (up: delete the stack's data first).
+ * Options: --profile dev|test (default dev), --fresh (up: delete the stack's data first),
+ * --wipe (down: delete the stack's data too). Only this clone's stack is touched.
  */
 import { relative } from 'node:path';
 import { portOffset, profileFrom, repoRoot, stackLayout, type StackLayout } from './config.ts';
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
       await printWhere(layout);
       return;
     case 'down':
-      await down(layout);
+      await down(layout, process.argv.includes('--wipe'));
       console.error('stack: stopped');
       return;
     case 'status':

@@ -116,14 +116,18 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the dashboard when the build is missing or older than its sources. */
-export function buildDashboard(): void {
+/** Whether the dashboard's build exists and is newer than every one of its sources. */
+export function dashboardBuildIsCurrent(): boolean {
   const web = join(repoRoot, 'web');
   const built = join(web, 'build', 'index.js');
   const newestSource = Math.max(newestMtime(join(web, 'src')),
     ...['svelte.config.js', 'vite.config.ts', 'package.json'].map((f) => statSync(join(web, f)).mtimeMs));
-  const sourcesNewer = !existsSync(built) || newestSource > statSync(built).mtimeMs;
-  if (sourcesNewer) run(join(repoRoot, 'node_modules/.bin/vite'), ['build'], { cwd: web, stdio: 'pipe' });
+  return existsSync(built) && newestSource <= statSync(built).mtimeMs;
+}
+
+/** Builds the dashboard when the build is missing or older than its sources. */
+export function buildDashboard(): void {
+  if (!dashboardBuildIsCurrent()) run(join(repoRoot, 'node_modules/.bin/vite'), ['build'], { cwd: join(repoRoot, 'web'), stdio: 'pipe' });
 }
 
 export async function startDashboard(layout: StackLayout): Promise<void> {

@@ -13,6 +13,8 @@ export interface StackStatus {
   twilio_auth_token: string;
   twilio_account_sid: string;
   twilio_number: string;
+  /** The Postgres cluster's files (outside the clone when run as root). */
+  data_dir: string;
   up: { postgres: boolean; functions: boolean; worker: boolean; dashboard: boolean };
 }
 
@@ -35,6 +37,7 @@ export async function stackStatus(profile: Profile = 'dev'): Promise<StackStatus
     twilio_auth_token: secrets.twilio_auth_token,
     twilio_account_sid: secrets.twilio_account_sid,
     twilio_number: secrets.twilio_number,
+    data_dir: layout.pgData,
     up: { postgres, functions, worker: readPid(layout, 'worker') !== null, dashboard },
   };
 }
