@@ -69,6 +69,27 @@ async function waitHealthy(layout: StackLayout, service: Service, url: string, t
 }
 
 /**
+ * Starts a service and waits until it answers. The stack's ports lie in Linux's ephemeral range
+ * (32768-60999), where any program's outgoing connection may hold one for a while: a service that
+ * dies of "address in use" is started again, twice at most, once nothing listens there.
+ */
+async function startListening(layout: StackLayout, service: Service, port: number, start: () => void,
+  health: string, timeoutMs: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    start();
+    try {
+      await waitHealthy(layout, service, health, timeoutMs);
+      return;
+    } catch (err) {
+      const inUse = /EADDRINUSE|AddrInUse|address already in use/i.test(String(err));
+      if (!inUse || attempt === 3) throw err;
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+      if (await portOpen(port)) throw portTakenError(port, service);
+    }
+  }
+}
+
+/**
  * Before a service starts: a process of ours that no longer answers is stopped, and a port held
  * by anything else (another clone's stack) is an error rather than a stack that quietly uses it.
  */
@@ -83,9 +104,9 @@ export async function startFunctions(layout: StackLayout): Promise<void> {
   await claimPort(layout, 'functions', layout.functionsPort);
   // The server hands each function a Request built from Deno.serve's, which reads request.signal:
   // the new abort behaviour (abort only when the client goes away) and no legacy warning.
-  startDetached(layout, 'functions', deno, ['run', '-A', '--unstable-no-legacy-abort', '--config',
-    'supabase/functions/deno.json', 'tools/stack/functions-server.ts'], functionsEnv(layout));
-  await waitHealthy(layout, 'functions', health, 90_000);
+  await startListening(layout, 'functions', layout.functionsPort, () =>
+    startDetached(layout, 'functions', deno, ['run', '-A', '--unstable-no-legacy-abort', '--config',
+      'supabase/functions/deno.json', 'tools/stack/functions-server.ts'], functionsEnv(layout)), health, 90_000);
 }
 
 /**
@@ -136,15 +157,15 @@ export async function startDashboard(layout: StackLayout): Promise<void> {
   await claimPort(layout, 'dashboard', layout.dashboardPort);
   buildDashboard();
   const envLocal = readEnvFile();
-  startDetached(layout, 'dashboard', process.execPath, ['web/build/index.js'], {
-    ...envLocal,
-    PORT: String(layout.dashboardPort),
-    HOST: '127.0.0.1',
-    ORIGIN: layout.dashboardUrl,
-    DATABASE_URL: layout.dbUrl,
-    FUNCTIONS_URL: layout.functionsUrl,
-  });
-  await waitHealthy(layout, 'dashboard', health, 30_000);
+  await startListening(layout, 'dashboard', layout.dashboardPort, () =>
+    startDetached(layout, 'dashboard', process.execPath, ['web/build/index.js'], {
+      ...envLocal,
+      PORT: String(layout.dashboardPort),
+      HOST: '127.0.0.1',
+      ORIGIN: layout.dashboardUrl,
+      DATABASE_URL: layout.dbUrl,
+      FUNCTIONS_URL: layout.functionsUrl,
+    }), health, 30_000);
 }
 
 /** Stops a service (SIGTERM to its process group, then SIGKILL) and forgets its pid. */
