@@ -19,11 +19,12 @@ import { demoCaller } from '../sim/demo.ts';
 /** The summary: where each part is, how to call it, and which optional services are off. */
 async function printWhere(layout: StackLayout): Promise<void> {
   const s = await stackStatus(layout.profile);
-  // Commands typed in another terminal must reach this stack's ports and profile too.
+  // Calls typed in another terminal must reach this stack's ports and profile too.
   const offset = portOffset();
-  const prefix = [offset ? `STACK_PORT_OFFSET=${offset}` : '', layout.profile !== 'dev' ? `STACK_PROFILE=${layout.profile}` : '']
-    .filter(Boolean).join(' ');
-  const cmd = (c: string) => (prefix ? `${prefix} ${c}` : c);
+  const call = (args: string) => {
+    const all = [layout.profile !== 'dev' ? `--profile ${layout.profile}` : '', args].filter(Boolean).join(' ');
+    return `${offset ? `STACK_PORT_OFFSET=${offset} ` : ''}npm run call${all ? ` -- ${all}` : ''}`;
+  };
   const off = servicesOff({ ...process.env, ...readEnvFile() },
     usesLocalTwilioApi() ? `http://127.0.0.1:${layout.twilioApiPort}` : null);
   const demo = demoCaller();
@@ -34,9 +35,9 @@ LegacyAI Voice, local stack (${layout.profile})
   Voice URL   ${s.functions_url}/twilio-voice   status callback: ${s.functions_url}/twilio-status
   Dashboard   ${hasDashboard ? s.dashboard_url : '(not built yet)'}
   Logs        ${relative(repoRoot, layout.logDir)}/
-  Call it     ${cmd('npm run call')}   (you are the caller, from a fresh number: a new customer)
-              ${cmd(`npm run call -- --from ${demo.number}`)}   (as the demo customer, ${demo.name})
-              ${cmd('npm run call -- --scenario tests/scenarios')}   (every scripted call, checked)
+  Call it     ${call('')}   (you are the caller, from a fresh number: a new customer)
+              ${call(`--from ${demo.number}`)}   (as the demo customer, ${demo.name})
+              ${call('--scenario tests/scenarios')}   (every scripted call, checked)
   Read        README.md, docs/architecture.md, supabase/demo-business.md
 
 ${formatServicesOff(off)}
