@@ -1,13 +1,14 @@
 /**
- * The conversation regression suite as a test: the simulator plays every scripted call (the
- * shared examples and our own) against the running test stack, as Twilio would, and every
- * expectation must hold. `npm test` also plays them through `npm run call` to check the CLI.
+ * The conversation regression suite as a test: the simulator plays every scripted call (ours in
+ * tests/scenarios, and the extra set where a machine has one) against the running test stack, as
+ * Twilio would, and every expectation must hold. `npm test` also plays them through `npm run call`
+ * to check the CLI.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../tools/stack/config.ts';
 import { playScenarioFiles, type SimTarget } from '../tools/sim/scenario.ts';
+import { extraScenarioDir, ownScenarioDir } from '../tools/test/scenario-dirs.ts';
 
 const env = process.env;
 const target: SimTarget | null = env.TEST_FUNCTIONS_URL && env.TEST_DB_URL && env.TEST_TWILIO_AUTH_TOKEN
@@ -21,17 +22,17 @@ const target: SimTarget | null = env.TEST_FUNCTIONS_URL && env.TEST_DB_URL && en
   }
   : null;
 
-const folders = [join(repoRoot, '..', 'shared', 'scenarios'), join(repoRoot, 'tests', 'scenarios')]
-  .filter((dir) => existsSync(dir));
+const extra = extraScenarioDir();
+const folders = extra ? [ownScenarioDir, extra] : [ownScenarioDir];
 
-// Every scenario means the same in every voice mode: our own play in both, the shared examples in
-// relay here and in gather through the CLI (tools/test/run.ts).
-const plays = folders.flatMap((dir) => (dir.endsWith(join('tests', 'scenarios')) ? ['relay', 'gather'] as const : ['relay'] as const)
+// Every scenario means the same in every voice mode: our own play in both, an extra set in relay
+// here and in gather through the CLI (tools/test/run.ts).
+const plays = folders.flatMap((dir) => (dir === ownScenarioDir ? ['relay', 'gather'] as const : ['relay'] as const)
   .map((mode) => ({ dir, mode })));
 
 describe.skipIf(!target)('scripted calls through the simulator', () => {
   for (const { dir, mode } of plays) {
-    it(`every scenario in ${dir.replace(join(repoRoot, '..') + '/', '../')} passes in ${mode} mode`, async () => {
+    it(`every scenario in ${relative(repoRoot, dir)} passes in ${mode} mode`, async () => {
       const results = await playScenarioFiles(dir, { ...target!, mode });
       const failed = results.filter((r) => !r.passed).map((r) => `${r.name}: ${r.failures.join('; ')}`);
       expect(results.length).toBeGreaterThan(0);

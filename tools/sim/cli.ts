@@ -5,6 +5,8 @@
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { DialResult } from './call.ts';
+import { demoCaller } from './demo.ts';
+import { freshCallerNumber } from './fresh-number.ts';
 import { runInteractive } from './interactive.ts';
 import { formatResult, formatSummary, toScenarioJson } from './report.ts';
 import { assertLocalDatabase, UnsafeDatabaseError } from './scenario-db.ts';
@@ -14,7 +16,9 @@ import postgres from 'postgres';
 import { formatProviderSummary, PROVIDERS, type ProviderName, providerKeyProblem, providerUsage, useProvider } from './provider-run.ts';
 import { repoRoot } from '../stack/config.ts';
 
-const USAGE = `usage: npm run call -- [--scenario FILE|DIR [--json] [--quiet] [--provider openai|anthropic]] [--mode gather|relay] [--from +15555550199] [--profile dev|test] [--dial-result completed|busy|no-answer|failed]`;
+const USAGE = `usage: npm run call -- [--scenario FILE|DIR [--json] [--quiet] [--provider openai|anthropic]] [--mode gather|relay] [--from +15555550199] [--profile dev|test] [--dial-result completed|busy|no-answer|failed]
+  without --scenario you are the caller, typing what you say; without --from the call comes from a fresh
+  number (a new customer); --from ${demoCaller().number} calls as the demo customer, ${demoCaller().name}`;
 const DIAL_RESULTS = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
 
 async function main(): Promise<number> {
@@ -53,7 +57,13 @@ async function main(): Promise<number> {
     return 2;
   }
   if (values.scenario === undefined) {
-    await runInteractive(target, { from: values.from ?? '+15555550199', dialResult: values['dial-result'] as DialResult | undefined, mode });
+    const from = values.from ?? freshCallerNumber();
+    if (values.from === undefined) {
+      const demo = demoCaller();
+      console.log(`calling from ${from}, a fresh number: the agent meets a new caller ` +
+        `(--from ${demo.number} calls as the demo customer, ${demo.name}; --from <number> as anyone)`);
+    }
+    await runInteractive(target, { from, dialResult: values['dial-result'] as DialResult | undefined, mode });
     return 0;
   }
 

@@ -12,7 +12,7 @@ export type ScenarioTurn = ({ say: string } | { digits: string } | { silence: tr
 };
 /** A customers row that exists before the call. */
 export type GivenCustomer = Partial<Record<(typeof CUSTOMER_FIELDS)[number], string | number>>;
-/** One scripted call (see shared/scenarios/README.md). */
+/** One scripted call (format: tests/scenarios/README.md). */
 export type Scenario = {
   name: string;
   caller: string;
