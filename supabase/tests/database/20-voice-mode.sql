@@ -18,7 +18,7 @@ select public.record_turn('CA_relay_mode', 1, '{"kind": "speech", "text": "What 
 select is((select voice_mode from public.conversations where call_sid = 'CA_relay_mode'), 'relay',
   'the turn records the call''s voice mode');
 select results_eq(
-  $$select role, first_token_ms, language, interrupted from public.messages m
+  $$select m.role, m.first_token_ms, m.language, m.interrupted from public.messages m
     join public.conversations c on c.id = m.conversation_id
     where c.call_sid = 'CA_relay_mode' and turn = 1 order by role$$,
   $$values ('agent'::text, 12, 'en-US'::text, false), ('caller', null, 'en-US', false)$$,
