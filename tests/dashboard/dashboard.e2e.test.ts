@@ -4,6 +4,7 @@
  * greeting form, CSV export, a live call appearing, and who gets nothing.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +31,20 @@ async function signIn(browser: Browser, base: string, userId: string, width = 12
   await page.check(`input[name="user_id"][value="${userId}"]`);
   await Promise.all([page.waitForURL(`${base}/`), page.click('button:has-text("Sign in")')]);
   return { ctx, page };
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page as it stands (rule, impact, where). */
+async function axeViolations(page: Page): Promise<{ id: string; impact: string; targets: string[] }[]> {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+  });
 }
 
 /** Navigation start to the end of the load event, from the browser's own timing. */
@@ -111,12 +126,13 @@ describe.skipIf(!dbUrl)('dashboard in the browser', () => {
   for (const width of [1280, 375]) {
     it(`every page renders at ${width} px without sideways scrolling (screenshots, load times)`, async () => {
       const { ctx, page } = await signIn(browser, dash.url, ADMIN, width);
+      const violations: Record<string, unknown> = {};
       const pages: [string, string][] = [
         ['home', '/'], ['calls', '/calls'], ['call', `/calls/${call.id}`], ['customers', '/customers'],
         ['customer', `/customers/${customerId}`], ['callbacks', '/callbacks?status=all'], ['analytics', '/analytics'],
         ['settings-agent', '/settings'], ['settings-hours', '/settings/hours'], ['settings-escalation', '/settings/escalation'],
         ['settings-team', '/settings/team'], ['settings-knowledge', '/settings/knowledge'],
-        ['notifications', '/notifications?show=all'], ['jobs', '/jobs'],
+        ['notifications', '/notifications?show=all'], ['system', '/system'],
       ];
       for (const [name, path] of pages) {
         const res = await go(page, `${dash.url}${path}`);
@@ -126,7 +142,12 @@ describe.skipIf(!dbUrl)('dashboard in the browser', () => {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         expect(overflow, `${path} is wider than the window`).toBeLessThanOrEqual(0);
         await page.screenshot({ path: artifactPath(`${name}-${width}.png`), fullPage: true });
+        if (width === 1280) {
+          const serious = await axeViolations(page);
+          if (serious.length) violations[path] = serious;
+        }
       }
+      expect(violations, 'axe-core: serious or critical violations').toEqual({});
       await ctx.close();
       expect(Math.max(...Object.entries(loadTimes).filter(([k]) => k.endsWith(`@${width}`)).map(([, v]) => v))).toBeLessThan(2000);
     });
@@ -139,7 +160,7 @@ describe.skipIf(!dbUrl)('dashboard in the browser', () => {
     await page.waitForURL(`${dash.url}/calls/${call.id}`);
     const body = (await page.textContent('main'))!;
     for (const text of ['The Starter plan is 1,500 dollars.', 'I am Morgan Blake from Blake Bakery', 'Morgan from Blake Bakery asked about pricing.',
-      'positive (0.60)', 'search_knowledge, capture_lead', '410 ms', '650 ms', '$0.0024', 'Blake Bakery', 'lead captured']) {
+      'positive (0.60)', 'search_knowledge, capture_lead', '410 ms', '650 ms', '<$0.01', 'Blake Bakery', 'lead captured']) {
       expect(body).toContain(text);
     }
     expect(await page.locator('ol.transcript li').count()).toBe(5);
@@ -215,6 +236,9 @@ describe.skipIf(!dbUrl)('dashboard in the browser', () => {
   it('a member sees no settings; an admin retries a dead job and reads a notification', async () => {
     const member = await signIn(browser, dash.url, MEMBER);
     expect(await member.page.locator('nav a[href="/settings"]').count()).toBe(0);
+    expect(await member.page.locator('nav a[href="/system"]').count()).toBe(0);
+    expect(await member.page.locator('nav a[href="/jobs"]').count()).toBe(0);
+    expect((await go(member.page, `${dash.url}/system`))?.status()).toBe(403);
     const res = await go(member.page, `${dash.url}/settings`);
     expect(res?.status()).toBe(403);
     expect(await member.page.textContent('main')).toContain('Only the team’s admins can change settings.');
@@ -222,7 +246,9 @@ describe.skipIf(!dbUrl)('dashboard in the browser', () => {
 
     if (deadJobId === null) return;
     const { ctx, page } = await signIn(browser, dash.url, ADMIN);
+    // Jobs live under the admin's System page; the old address leads there.
     await go(page, `${dash.url}/jobs`);
+    expect(new URL(page.url()).pathname).toBe('/system');
     await page.click(`[data-job-id="${deadJobId}"] button:has-text("Retry")`);
     await page.waitForSelector(`text=Job ${deadJobId} is queued again.`);
     const [job] = await sql`select state, attempts from public.jobs where id = ${deadJobId}`;
@@ -270,6 +296,44 @@ describe.skipIf(!dbUrl)('dashboard in the browser', () => {
     await ctx.close();
   });
 
+  it('the home tiles and the navigation badges move with the live feed, without a reload', async () => {
+    const { ctx, page } = await signIn(browser, dash.url, ADMIN);
+    try {
+      await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+      const tile = (metric: string) => page.locator(`[data-metric="${metric}"] b`).textContent();
+      const badge = (name: string) => page.locator(`[data-badge="${name}"]`).count().then(async (n) => (n ? Number((await page.locator(`[data-badge="${name}"]`).textContent())!.replace(/\D+/g, '')) : 0));
+      for (const metric of ['calls_today', 'in_progress', 'escalated', 'leads_today', 'callbacks_due', 'avg_duration', 'ai_cost']) {
+        expect(await page.locator(`[data-metric="${metric}"]`).count(), metric).toBe(1);
+      }
+      const calls = Number(await tile('calls_today'));
+      const due = await badge('callbacks_due');
+      const unread = await badge('notifications');
+
+      const live = await startCall(sql, `+1555013${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`);
+      await expect.poll(async () => Number(await tile('calls_today')), { timeout: 3000 }).toBeGreaterThanOrEqual(calls + 1);
+      await expect.poll(async () => Number(await tile('in_progress')), { timeout: 3000 }).toBeGreaterThanOrEqual(1);
+
+      const [{ id: taskId }] = await asService(sql, (tx) => tx<{ id: string }[]>`
+        insert into public.scheduled_tasks (customer_id, task_type, scheduled_for, phone_number, notes)
+        values (${customerId}, 'follow_up', now() - interval '1 minute', '+15550130000', 'badge test') returning id`);
+      if (deadJobId !== null) {
+        await asService(sql, (tx) => tx`
+          select public.upsert_notification(${`badge-${uniq()}`}, 'alert', 'Badge test', 'A notification for the badge.', '{}', ${live.id}::uuid, ${customerId}::uuid)`);
+      }
+      try {
+        await expect.poll(() => badge('callbacks_due'), { timeout: 7000 }).toBeGreaterThanOrEqual(due + 1);
+        if (deadJobId !== null) await expect.poll(() => badge('notifications'), { timeout: 7000 }).toBeGreaterThanOrEqual(unread + 1);
+        await page.screenshot({ path: artifactPath('home-tiles-live-1280.png'), fullPage: true });
+      } finally {
+        await sql`update public.scheduled_tasks set status = 'cancelled' where id = ${taskId}`;
+      }
+      await finish(sql, live.callSid, 30);
+      expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('resumes after the stream drops, without losing or repeating a line', async () => {
     const { ctx, page } = await signIn(browser, dash.url, MEMBER);
     // The page talks to the dashboard through a proxy that can cut the connection (cookies are
@@ -280,7 +344,9 @@ describe.skipIf(!dbUrl)('dashboard in the browser', () => {
       await greet(sql, live.callSid, 'Hello (resume test)');
       const streams: Promise<string | undefined>[] = [];
       page.on('request', (r) => {
-        if (new URL(r.url()).pathname === '/live') streams.push(r.allHeaders().then((h) => h['last-event-id']));
+        const u = new URL(r.url());
+        // The transcript's stream, not the navigation's (?scope=nav).
+        if (u.pathname === '/live' && !u.searchParams.has('scope')) streams.push(r.allHeaders().then((h) => h['last-event-id']));
       });
       await go(page, `${proxy.url}/calls/${live.id}`);
       await page.waitForSelector('text=● live');
