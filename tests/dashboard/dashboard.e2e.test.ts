@@ -266,7 +266,7 @@ describe.skipIf(!dbUrl)('dashboard in the browser', () => {
       const csv = readFileSync((await bulk.path())!, 'utf8').trim().split('\r\n');
       expect(csv[0]).toBe('name,company,phone_number,email,lead_status,lead_score,deal_value_usd,owner_name,need,timeline,next_action,next_action_at,call_count,last_call_at');
       expect(csv).toHaveLength(3);
-      expect(csv[1].startsWith(`${tag} Best,'=cmd(),+1555`)).toBe(true);
+      expect(csv[1].startsWith(`${tag} Best,'=cmd(),'+1555`)).toBe(true); // no cell starts a formula, numbers included
       expect(csv[1]).toContain(',contacted,90,2500.5,Jordan Lee,');
       expect(csv[2].startsWith(`${tag} Low,Low Co,`)).toBe(true);
 
@@ -374,8 +374,13 @@ describe.skipIf(!dbUrl)('dashboard in the browser', () => {
   });
 
   it('the scorecard: figures from the database, a trend, targets only admins edit, transfers marked on the call', async () => {
+    // A caller's rating (from the satisfaction text) shows on the call and the customer.
+    await sql`update public.conversations set satisfaction_score = 4 where id = ${call.id}`;
     const member = await signIn(browser, dash.url, MEMBER);
+    await go(member.page, `${dash.url}/customers/${customerId}`);
+    expect(await member.page.textContent('[data-field="satisfaction"]')).toBe('4 / 5');
     await go(member.page, `${dash.url}/calls/${call.id}`);
+    expect(await member.page.textContent('[data-field="satisfaction"]')).toBe('4 / 5');
     await member.page.click('button:has-text("Yes, missed")');
     await member.page.waitForSelector('[data-verdict]');
     const [reviewed] = await sql`select escalation_review, escalation_reviewed_by from public.conversations where id = ${call.id}`;
@@ -396,7 +401,7 @@ describe.skipIf(!dbUrl)('dashboard in the browser', () => {
         if (shown === (db.completion_rate === null ? '—' : `${db.completion_rate}%`)) break;
       }
       expect(shown).toBe(db.completion_rate === null ? '—' : `${db.completion_rate}%`);
-      expect(await page.locator('tr[data-metric] td.wide-only').first().textContent()).toMatch(/(↑|↓|→) (better|worse|unchanged)/);
+      expect(await page.locator('tr[data-metric] td.wide-only').first().textContent()).toMatch(/(↑|↓|→|·) (better|worse|unchanged|no earlier figure)/);
       await page.fill('input[name="target.completion_rate"]', 'lots');
       await page.click('button:has-text("Save targets")');
       await page.waitForSelector('text=A target is a number from 0 to 100000.');
@@ -408,6 +413,11 @@ describe.skipIf(!dbUrl)('dashboard in the browser', () => {
       const met = await page.getAttribute('tr[data-metric="completion_rate"]', 'data-met');
       expect(met).toBe(db.completion_rate === null ? 'unknown' : Number(db.completion_rate) >= 80 ? 'yes' : 'no');
       await page.screenshot({ path: artifactPath('scorecard-edited-1280.png'), fullPage: true });
+      const [{ sms }] = await sql<{ sms: boolean }[]>`select satisfaction_sms as sms from public.automation_settings`;
+      await page.click('[data-sms]');
+      await expect.poll(async () => (await sql`select satisfaction_sms as sms from public.automation_settings`)[0].sms).toBe(!sms);
+      await page.click('[data-sms]');
+      await expect.poll(async () => (await sql`select satisfaction_sms as sms from public.automation_settings`)[0].sms).toBe(sms);
     } finally {
       await sql`update public.scorecard_targets set target = ${before.target} where metric = 'completion_rate'`;
       await ctx.close();

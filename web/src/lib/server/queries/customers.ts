@@ -20,6 +20,8 @@ export interface CustomerRow {
   last_call_at: Date | null;
   owner_id?: string | null;
   deal_value_usd?: number | null;
+  /** The caller's average 1-5 rating of their calls (satisfaction texts). */
+  satisfaction?: number | null;
 }
 
 export interface CustomerFilters {
@@ -67,7 +69,8 @@ export interface CustomerDetail {
 export async function customerDetail(tx: Tx, id: string): Promise<CustomerDetail | null> {
   const [customer] = await tx<CustomerRow[]>`
     select id, phone_number, name, company, email, need, timeline, lead_status, lead_score, sentiment_score,
-           notes, call_count, last_call_at, owner_id, deal_value_usd::float8 as deal_value_usd
+           notes, call_count, last_call_at, owner_id, deal_value_usd::float8 as deal_value_usd,
+           (select round(avg(satisfaction_score), 1)::float8 from public.conversations where customer_id = ${id}) as satisfaction
     from public.customers where id = ${id}
   `;
   if (!customer) return null;

@@ -15,6 +15,8 @@ export type Figures = Record<string, number | null>;
 
 export interface Scorecard {
   days: number;
+  /** Whether callers get the satisfaction text after a completed call (the business's opt-in). */
+  satisfactionSms: boolean;
   current: Figures;
   previous: Figures;
   targets: Target[];
@@ -27,8 +29,9 @@ export async function scorecard(tx: Tx, days: number): Promise<Scorecard> {
            public.scorecard(now() - ${2 * days}::int * interval '1 day', now() - ${days}::int * interval '1 day') as previous
   `;
   const targets = await tx<Target[]>`select metric, target::float8 as target, direction from public.scorecard_targets order by metric`;
+  const [settings] = await tx<{ on: boolean }[]>`select satisfaction_sms as on from public.automation_settings`;
   const num = (f: Figures) => Object.fromEntries(Object.entries(f).map(([k, v]) => [k, v === null ? null : Number(v)]));
-  return { days, current: num(row.current), previous: num(row.previous), targets };
+  return { days, satisfactionSms: settings?.on ?? false, current: num(row.current), previous: num(row.previous), targets };
 }
 
 /** Save the admins' targets (RLS lets only admins); returns how many changed. */
@@ -41,4 +44,9 @@ export async function saveTargets(tx: Tx, userId: string, targets: Record<string
     n += rows.length;
   }
   return n;
+}
+
+/** Turn the satisfaction text on or off (RLS lets only admins update the settings). */
+export async function setSatisfactionSms(tx: Tx, on: boolean): Promise<void> {
+  await tx`update public.automation_settings set satisfaction_sms = ${on}`;
 }

@@ -2,7 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import { services } from '$lib/server/app';
 import { asUser } from '$lib/server/db';
 import { requireAdmin, requireMember } from '$lib/server/guard';
-import { SCORECARD_RANGES, saveTargets, scorecard } from '$lib/server/queries/scorecard';
+import { SCORECARD_RANGES, saveTargets, scorecard, setSatisfactionSms } from '$lib/server/queries/scorecard';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -14,6 +14,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 export const actions: Actions = {
+  satisfactionSms: async ({ locals, request }) => {
+    const admin = requireAdmin(locals);
+    const on = (await request.formData()).get('on') === 'yes';
+    await asUser(services().sql, admin.claims, (tx) => setSatisfactionSms(tx, on));
+    return { sms: on };
+  },
   targets: async ({ locals, request }) => {
     const admin = requireAdmin(locals);
     const data = await request.formData();
