@@ -66,7 +66,8 @@ async function main(): Promise<void> {
     for (const [phase, viewerCount] of counts.entries()) {
       if (phase > 0) await removeBenchCalls(sql);
       say(`load: ${calls} concurrent calls x ${turns} turns, think ${thinkMs} ms, ${viewerCount} dashboard viewers`);
-      const viewers = await openViewers(layout.dashboardUrl, viewerCount, 'user_jordan_lee', () => true);
+      const [{ after }] = await sql<{ after: string }[]>`select coalesce(max(id), 0)::text as after from public.messages`;
+      const viewers = await openViewers(layout.dashboardUrl, viewerCount, 'user_jordan_lee', Number(after));
       const pids = stackPids(layout);
       if (process.argv.includes('--functions-pid')) pids.functions = option('functions-pid', 0);
       const rss = rssSampler(pids);

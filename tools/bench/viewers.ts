@@ -17,7 +17,6 @@ export interface ViewerFigures {
 }
 
 export interface Viewers {
-  /** Only lines of these calls count towards the delay (the bench's own). */
   stop(): ViewerFigures;
 }
 
@@ -26,7 +25,8 @@ export async function signInLocally(dashboardUrl: string, userId: string): Promi
   const res = await fetch(`${dashboardUrl}/sign-in`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { origin: dashboardUrl, 'content-type': 'application/x-www-form-urlencoded' },
+    // As a browser's form post: SvelteKit answers it with a 303 (a script's post gets JSON).
+    headers: { origin: dashboardUrl, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ user_id: userId }),
   });
   const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
@@ -57,8 +57,11 @@ async function readStream(url: string, cookie: string, signal: AbortSignal, onEv
   }
 }
 
-/** Open `count` viewers; resolves once every stream has answered. */
-export async function openViewers(dashboardUrl: string, count: number, userId: string, counts: (conversationId: string) => boolean): Promise<Viewers> {
+/**
+ * Open `count` viewers; resolves once every stream has answered. Like a page rendered with the
+ * newest line `afterId`, each stream starts after it (no replay of older lines).
+ */
+export async function openViewers(dashboardUrl: string, count: number, userId: string, afterId: number): Promise<Viewers> {
   const abort = new AbortController();
   const delays: number[] = [];
   let lines = 0;
@@ -68,16 +71,17 @@ export async function openViewers(dashboardUrl: string, count: number, userId: s
   const cookie = await signInLocally(dashboardUrl, userId);
   const opened: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
-    for (const path of ['/live', '/live?scope=nav']) {
+    for (const path of [`/live?after=${afterId}`, '/live?scope=nav']) {
       let ready!: () => void;
       opened.push(new Promise<void>((r) => (ready = r)));
       void readStream(`${dashboardUrl}${path}`, cookie, abort.signal, (event, data) => {
         ready();
         if (event === 'metrics') metrics += 1;
         if (event !== 'message') return;
-        const line = JSON.parse(data) as { conversation_id: string; created_at: string };
+        const line = JSON.parse(data) as { id: number; created_at: string };
+        if (line.id <= afterId) return; // a replayed line (the resume margin), not a live one
         lines += 1;
-        if (counts(line.conversation_id)) delays.push(Date.now() - Date.parse(line.created_at));
+        delays.push(Date.now() - Date.parse(line.created_at));
       }).catch((err) => {
         ready();
         if (!abort.signal.aborted) {
