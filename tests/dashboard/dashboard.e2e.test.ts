@@ -416,6 +416,7 @@ describe.skipIf(!dbUrl)('dashboard in the browser', () => {
       const [{ sms }] = await sql<{ sms: boolean }[]>`select satisfaction_sms as sms from public.automation_settings`;
       await page.click('[data-sms]');
       await expect.poll(async () => (await sql`select satisfaction_sms as sms from public.automation_settings`)[0].sms).toBe(!sms);
+      await page.waitForSelector(`[data-sms="${sms ? 'off' : 'on'}"]`);
       await page.click('[data-sms]');
       await expect.poll(async () => (await sql`select satisfaction_sms as sms from public.automation_settings`)[0].sms).toBe(sms);
     } finally {
