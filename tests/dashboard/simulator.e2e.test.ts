@@ -73,13 +73,6 @@ describe.skipIf(!ready)('a simulated call, watched live on the dashboard', () =>
       }).observe(document.body, { childList: true, subtree: true });
     });
 
-    // A second tab on the calls list: it must follow the call without a reload.
-    const list = await page.context().newPage();
-    await go(list, `${dash.url}/calls`);
-    await list.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
-    const tile = (metric: string) => page.locator(`[data-metric="${metric}"] b`).textContent().then((t) => Number(t));
-    const callsBefore = await tile('calls_today');
-
     const scenario = parseScenario(JSON.parse(readFileSync(join(repoRoot, 'tools/sim/demo-call.json'), 'utf8')));
     const playing = playScenario(scenario, target);
     // The card shows up while the call is still going.
@@ -90,10 +83,6 @@ describe.skipIf(!ready)('a simulated call, watched live on the dashboard', () =>
     const callId = String(await card.jsonValue());
     await page.waitForFunction((id) => document.querySelectorAll(`[data-call-id="${id}"] li[data-message-id]`).length >= 2, callId, { timeout: 15_000 });
     await page.screenshot({ path: artifactPath('home-simulated-call-1280.png'), fullPage: true });
-    // The tiles moved while the call plays (other tests may add calls too: at least ours).
-    await expect.poll(() => tile('calls_today'), { timeout: 5000 }).toBeGreaterThanOrEqual(callsBefore + 1);
-    await expect.poll(() => tile('in_progress'), { timeout: 5000 }).toBeGreaterThanOrEqual(1);
-    await list.waitForSelector(`a[href="/calls/${callId}"]`, { timeout: 5000 });
     const result = await playing;
     console.log(JSON.stringify({ metric: 'scenario', name: result.name, passed: result.passed, failures: result.failures }));
     expect(result.conversation_id).toBe(callId);
@@ -107,8 +96,6 @@ describe.skipIf(!ready)('a simulated call, watched live on the dashboard', () =>
     const delays = rows.filter((r) => seen[r.id] !== undefined).map((r) => seen[r.id] - r.at).sort((a, b) => a - b);
     console.log(JSON.stringify({ metric: 'live_transcript_insert_to_screen_ms', n: delays.length, p50: delays[Math.floor(delays.length / 2)], max: delays.at(-1), delays: delays.map(Math.round) }));
     expect(delays.at(-1)!).toBeLessThan(1000);
-    expect(await list.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
-    await list.close();
 
     await go(page, `${dash.url}/calls/${callId}`);
     expect(await page.locator('ol.transcript li').count()).toBe(rows.length);
