@@ -1,6 +1,6 @@
 /**
- * A local stand-in for Twilio's Calls API as the `twilio` SDK uses it:
- * `POST /2010-04-01/Accounts/{AccountSid}/Calls.json`, form-encoded, Basic auth
+ * A local stand-in for Twilio's Calls and Messages APIs as the `twilio` SDK uses them:
+ * `POST /2010-04-01/Accounts/{AccountSid}/Calls.json` (and `/Messages.json`), form-encoded, Basic auth
  * `{AccountSid}:{AuthToken}`; answers 201 with the documented call resource, or Twilio's JSON
  * error (`{ code, message, more_info, status }`). Records every call; `failNext` scripts errors.
  * Also call recordings: `POST .../Calls/{CallSid}/Recordings.json` (RecordingChannels,
@@ -26,12 +26,20 @@ export interface StartedRecording {
   params: Record<string, string>;
 }
 
+export interface SentMessage {
+  sid: string;
+  to: string;
+  from: string;
+  body: string;
+}
+
 export interface FakeTwilioApi {
   readonly url: string;
   readonly calls: PlacedCall[];
   readonly recordings: StartedRecording[];
   /** Recording sids deleted through the API, in order. */
   readonly deletedRecordings: string[];
+  readonly messages: SentMessage[];
   /** The next `times` requests get this HTTP status and Twilio error code. */
   failNext(status: number, code?: number, times?: number): void;
   close(): Promise<void>;
@@ -55,6 +63,7 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
   const calls: PlacedCall[] = [];
   const recordings: StartedRecording[] = [];
   const deletedRecordings: string[] = [];
+  const messages: SentMessage[] = [];
   const failures: [number, number][] = [];
   const authorized = (req: Request, account: string) =>
     req.headers.get('authorization') === `Basic ${btoa(`${accountSid}:${authToken}`)}` && account === accountSid;
@@ -89,7 +98,7 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
       }
       return twilioError(405, 20004, 'Method not allowed');
     }
-    const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\.json$/.exec(path);
+    const match = /^\/2010-04-01\/Accounts\/([^/]+)\/(Calls|Messages)\.json$/.exec(path);
     if (!match) return twilioError(404, 20404, `The requested resource ${path} was not found`);
     if (req.method !== 'POST') return twilioError(405, 20004, 'Method not allowed');
     if (
@@ -101,6 +110,7 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
     const failure = failures.shift();
     if (failure) return twilioError(failure[0], failure[1], 'Scripted failure');
     const form = new URLSearchParams(await req.text());
+    if (match[2] === 'Messages') return sendMessage(form);
     const to = form.get('To') ?? '';
     const from = form.get('From') ?? '';
     const url = form.get('Url') ?? '';
@@ -153,11 +163,35 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
       },
     }, { status: 201 });
   });
+  /** Twilio's Message resource as documented (the fields the SDK maps), status queued. */
+  function sendMessage(form: URLSearchParams): Response {
+    const to = form.get('To') ?? '';
+    const from = form.get('From') ?? '';
+    const body = form.get('Body') ?? '';
+    if (!to) return twilioError(400, 21604, "A 'To' phone number is required.");
+    if (!E164.test(to)) return twilioError(400, 21211, `Invalid 'To' Phone Number: ${to}`);
+    if (!from && !form.get('MessagingServiceSid')) return twilioError(400, 21603, "A 'From' phone number is required.");
+    if (!body && !form.get('MediaUrl')) return twilioError(400, 21602, 'Message body is required.');
+    if (body.length > 1600) return twilioError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
+    const sid = randomSid('SM');
+    messages.push({ sid, to, from, body });
+    const now = new Date().toUTCString().replace('GMT', '+0000');
+    return Response.json({
+      sid, account_sid: accountSid, api_version: '2010-04-01', body, to, from, status: 'queued', direction: 'outbound-api',
+      num_segments: String(Math.ceil(body.length / 153) || 1), num_media: '0', price: null, price_unit: 'USD',
+      error_code: null, error_message: null, messaging_service_sid: null,
+      date_created: now, date_updated: now, date_sent: null,
+      uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
+      subresource_uris: { media: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}/Media.json` },
+    }, { status: 201 });
+  }
+
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     calls,
     recordings,
     deletedRecordings,
+    messages,
     failNext(status, code = 20500, times = 1) {
       for (let i = 0; i < times; i++) failures.push([status, code]);
     },
