@@ -5,6 +5,7 @@ import { identify, memberFor, signInChoices, verifyClerkToken } from '../../web/
 import { readConfig } from '../../web/src/lib/server/config.ts';
 import { claimsFor } from '../../web/src/lib/server/db.ts';
 import { LOCAL_COOKIE, signSession } from '../../web/src/lib/server/session.ts';
+import { skipWithout } from '../support/stack-env.ts';
 
 const url = process.env.TEST_DB_URL;
 const AZP = 'http://127.0.0.1:5173';
@@ -54,7 +55,7 @@ describe('local sign-in identity', () => {
   });
 });
 
-describe.skipIf(!url)('team membership, asked under RLS', () => {
+describe.skipIf(skipWithout({ TEST_DB_URL: url }))('team membership, asked under RLS', () => {
   let sql: Sql;
   beforeAll(() => {
     sql = testDb(url!);

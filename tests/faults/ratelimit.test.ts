@@ -10,12 +10,13 @@ import { callFacts, connect, removeCallers } from './support/db.ts';
 import { startFunctionsServer, type FunctionsServer } from './support/functions.ts';
 import { startUpstashLocal, type UpstashLocal } from '../../tools/upstash-local/local.ts';
 import { redisInstalled } from '../../tools/upstash-local/redis.ts';
+import { skipWithout } from '../support/stack-env.ts';
 
 const PREFIX = '+1555075';
 const CALLER_LIMIT = 4;
 const SOURCE_LIMIT = 6;
 
-describe.skipIf(noStack || !redisInstalled())('rate limits (Upstash)', () => {
+describe.skipIf(noStack || skipWithout({ 'redis-server (apt-get install redis-server)': redisInstalled() }))('rate limits (Upstash)', () => {
   let sql: Sql;
   let upstash: UpstashLocal | undefined;
   let fn: FunctionsServer | undefined;
