@@ -4,6 +4,7 @@ import type { AgentConfig, Brain, TeamMember } from '../brain/types.ts';
 import { readConfig, type AppConfig } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { CallLimiter } from '../ratelimit/limiter.ts';
+import { budgetGate, type BudgetGate } from '../budget/budget.ts';
 
 export type Sql = postgres.Sql;
 
@@ -23,6 +24,8 @@ export interface Runtime {
   turnConfig?: { version: string; agent: AgentConfig; team: TeamMember[] };
   /** Per-caller and per-source limits on the Twilio webhooks; absent when Upstash is not configured. */
   limiter?: CallLimiter;
+  /** Whether the month's AI budget is spent (then turns run on the local engine only). */
+  budget: BudgetGate;
 }
 
 export type HandlerFactory = (rt: Runtime) => (req: Request) => Promise<Response>;
@@ -56,5 +59,6 @@ export function createRuntime(
     brain: deps.brain,
     lastKnown: overrides.lastKnown ?? {},
     limiter: overrides.limiter,
+    budget: overrides.budget ?? budgetGate(sql, log),
   };
 }

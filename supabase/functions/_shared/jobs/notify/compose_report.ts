@@ -56,6 +56,12 @@ const ALERTS: Record<string, (p: Record<string, unknown>) => Composed> = {
     body: `More than half of the last hour's calls went to a person. The agent may be failing a common ` +
       `question, or something is wrong for callers.`,
   }),
+  monthly_budget: (p) => ({
+    subject: `Alert: the monthly AI budget ($${p.budget_usd}) is spent`,
+    body: `This month's AI cost has reached $${p.cost_usd}, the monthly budget of $${p.budget_usd}. Until the ` +
+      `month ends or an admin raises the budget in Settings, the agent answers with its offline engine and ` +
+      `calls are analysed offline: calls are still answered, leads and callbacks still taken.`,
+  }),
   hourly_cost: (p) => ({
     subject: `Alert: AI cost of $${p.cost_usd} in the last hour`,
     body: `The last hour's AI cost ($${p.cost_usd}) is over the hourly budget ($${p.budget_usd}).`,
