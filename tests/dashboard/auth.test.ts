@@ -59,7 +59,7 @@ describe('local sign-in identity', () => {
   });
 
   it('a reverse proxy or tunnel on this machine (loopback peer) gets nothing: forwarded headers or a public Host', async () => {
-    const proxied = [
+    const proxied: Record<string, string>[] = [
       { host: '127.0.0.1:5173', 'x-forwarded-for': '203.0.113.9' },
       { host: '127.0.0.1:5173', forwarded: 'for=203.0.113.9;proto=https' },
       { host: '127.0.0.1:5173', 'x-forwarded-host': 'team.example.com' },
@@ -154,8 +154,9 @@ describe.skipIf(skipWithout({ TEST_DB_URL: url }))('the local sign-in through a 
   });
 
   it('a proxied or re-hosted sign-in as the admin is refused; the same request sent directly works', async () => {
-    for (const headers of [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' },
-      { 'x-forwarded-proto': 'https' }, { host: 'abcd-1234.ngrok-free.app' }]) {
+    const attempts: Record<string, string>[] = [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' },
+      { 'x-forwarded-proto': 'https' }, { host: 'abcd-1234.ngrok-free.app' }];
+    for (const headers of attempts) {
       const res = await signIn(headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(res.headers['set-cookie']).toBeUndefined();
