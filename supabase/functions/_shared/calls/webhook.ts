@@ -55,7 +55,7 @@ export function twilioWebhook(
     } catch (err) {
       return plain(400, err instanceof BadTwilioRequest ? err.reason : 'bad request');
     }
-    const refusal = await rateLimitRefusal(rt, name, params.from, req);
+    const refusal = await rateLimitRefusal(rt, name, params, req);
     if (refusal) return twimlResponse(refusal);
     const u = new URL(req.url);
     const subpath = u.pathname.replace(new RegExp(`^/${name}`), '') || '/';

@@ -22,7 +22,7 @@ export interface Runtime {
    * mutated, so a turn that captured it keeps a consistent pair.
    */
   turnConfig?: { version: string; agent: AgentConfig; team: TeamMember[] };
-  /** Per-caller and per-source limits on the Twilio webhooks; absent when Upstash is not configured. */
+  /** Per-caller and per-source limits on new calls (Postgres, or Upstash); absent only in tests. */
   limiter?: CallLimiter;
   /** Whether the month's AI budget is spent (then turns run on the local engine only). */
   budget: BudgetGate;
