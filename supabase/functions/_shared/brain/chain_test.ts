@@ -183,7 +183,8 @@ Deno.test('chain: a provider whose turn throws synchronously is a failure, not a
       throw new TypeError('boom');
     },
   };
-  const res = await createBrainChain({ providers: [broken], fallback: local, deadlineMs: 1000 }).turn(
+  // A clock that stands still: the failure's ms is the chain's arithmetic, not the machine's load.
+  const res = await createBrainChain({ providers: [broken], fallback: local, deadlineMs: 1000, clock: () => 0 }).turn(
     makeContext('hi'),
     noServices,
   );

@@ -56,6 +56,14 @@ const ALERTS: Record<string, (p: Record<string, unknown>) => Composed> = {
     body: `More than half of the last hour's calls went to a person. The agent may be failing a common ` +
       `question, or something is wrong for callers.`,
   }),
+  claimed_number: (p) => ({
+    subject: 'Check a call: a caller without caller ID gave an existing customer\'s number',
+    body: 'A caller whose number was withheld said a number that belongs to an existing customer. The ' +
+      'customer\'s record was not linked or changed; what the caller said is on the call. Check the call ' +
+      'before trusting it, and update the customer yourself if it really was them.',
+    conversationId: typeof p.conversation_id === 'string' ? p.conversation_id : undefined,
+    customerId: typeof p.customer_id === 'string' ? p.customer_id : undefined,
+  }),
   monthly_budget: (p) => ({
     subject: `Alert: the monthly AI budget ($${p.budget_usd}) is spent`,
     body: `This month's AI cost has reached $${p.cost_usd}, the monthly budget of $${p.budget_usd}. Until the ` +
