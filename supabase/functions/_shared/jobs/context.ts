@@ -31,5 +31,9 @@ export interface JobDeps {
   budget: BudgetGate;
 }
 
-/** A handler returns a JSON-able result (stored on the job) or a `Snooze`; it throws to fail. */
-export type JobHandler = (job: Job, deps: JobDeps) => Promise<unknown | Snooze>;
+/**
+ * A handler returns a JSON-able result (stored on the job) or a `Snooze`; it throws to fail.
+ * `signal` aborts when the job's time is up: pass it (or a shorter timeout) to every outside call,
+ * so a job that timed out stops its work instead of finishing it beside its retry.
+ */
+export type JobHandler = (job: Job, deps: JobDeps, signal?: AbortSignal) => Promise<unknown | Snooze>;

@@ -34,7 +34,9 @@ function callError(err: unknown): Error {
 
 /** Places calls with `twilio(accountSid, authToken)`; `apiBaseUrl` replaces https://api.twilio.com. */
 export function twilioCalls(config: OutboundConfig): OutboundCalls {
-  const client = twilio(config.accountSid, config.authToken, { autoRetry: false });
+  // The request's own timeout, well inside the job's: a slow placement is abandoned by the SDK
+  // (and the attempt released) before the job times out and is retried beside it.
+  const client = twilio(config.accountSid, config.authToken, { autoRetry: false, timeout: config.requestTimeoutMs ?? 15_000 });
   // The SDK has no base URL option; its Api domain keeps the base in `baseUrl`.
   if (config.apiBaseUrl) (client.api as unknown as { baseUrl: string }).baseUrl = config.apiBaseUrl;
   return {

@@ -64,6 +64,11 @@ const ALERTS: Record<string, (p: Record<string, unknown>) => Composed> = {
     conversationId: typeof p.conversation_id === 'string' ? p.conversation_id : undefined,
     customerId: typeof p.customer_id === 'string' ? p.customer_id : undefined,
   }),
+  dead_job: (p) => ({
+    subject: `Alert: a ${String(p.job_kind ?? 'background').replace(/[^a-z_]/g, '')} job failed for good`,
+    body: `Job ${Number(p.job_id)} failed ${Number(p.attempts)} times and will not be tried again. ` +
+      `Its last error is on the Jobs page, where an admin can retry it.`,
+  }),
   monthly_budget: (p) => ({
     subject: `Alert: the monthly AI budget ($${p.budget_usd}) is spent`,
     body: `This month's AI cost has reached $${p.cost_usd}, the monthly budget of $${p.budget_usd}. Until the ` +
