@@ -10,6 +10,10 @@ export interface AppConfig {
   twilioAuthToken: string;
   /** The public base Twilio requests, e.g. https://<ref>.supabase.co/functions/v1 (no trailing slash). */
   publicFunctionsUrl: string;
+  /** Most a Twilio webhook may take before it answers with the fallback (Twilio waits 15 s). */
+  webhookDeadlineMs: number;
+  /** Most one SQL statement may run (Postgres statement_timeout). */
+  dbStatementTimeoutMs: number;
   /** Everything else (provider keys and base URLs), for the optional services. */
   env: Record<string, string | undefined>;
 }
@@ -38,6 +42,8 @@ export function readConfig(env: Record<string, string | undefined>): AppConfig {
     dbUrl,
     dbPrepare: env.DB_PREPARE ? env.DB_PREPARE === 'true' : !onPooler,
     dbPoolMax: Number(env.DB_POOL_MAX ?? 10),
+    webhookDeadlineMs: Number(env.WEBHOOK_DEADLINE_MS ?? 10_000),
+    dbStatementTimeoutMs: Number(env.DB_STATEMENT_TIMEOUT_MS ?? 5000),
     twilioAuthToken,
     publicFunctionsUrl,
     env,

@@ -48,7 +48,7 @@ export function createRuntime(
     idle_timeout: 30,
     connect_timeout: 3,
     onnotice: () => {},
-    connection: { application_name: 'legacyai-functions' },
+    connection: { application_name: 'legacyai-functions', statement_timeout: config.dbStatementTimeoutMs },
   });
   const log = overrides.log ?? createLogger();
   return {
