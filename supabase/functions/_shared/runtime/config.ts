@@ -25,6 +25,12 @@ export class ConfigError extends Error {
   }
 }
 
+/** A positive number from the environment, or the default when unset, empty or not a number. */
+function positive(text: string | undefined, fallback: number): number {
+  const n = Number(text?.trim() || NaN);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
 /** Reads the configuration from an environment record; reports every missing value at once. */
 export function readConfig(env: Record<string, string | undefined>): AppConfig {
   const missing: string[] = [];
@@ -42,8 +48,8 @@ export function readConfig(env: Record<string, string | undefined>): AppConfig {
     dbUrl,
     dbPrepare: env.DB_PREPARE ? env.DB_PREPARE === 'true' : !onPooler,
     dbPoolMax: Number(env.DB_POOL_MAX ?? 10),
-    webhookDeadlineMs: Number(env.WEBHOOK_DEADLINE_MS ?? 10_000),
-    dbStatementTimeoutMs: Number(env.DB_STATEMENT_TIMEOUT_MS ?? 5000),
+    webhookDeadlineMs: positive(env.WEBHOOK_DEADLINE_MS, 10_000),
+    dbStatementTimeoutMs: positive(env.DB_STATEMENT_TIMEOUT_MS, 5000),
     twilioAuthToken,
     publicFunctionsUrl,
     env,
