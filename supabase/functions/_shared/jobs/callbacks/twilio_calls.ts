@@ -18,6 +18,8 @@ export interface PlaceCall {
 
 export interface OutboundCalls {
   place(call: PlaceCall): Promise<{ sid: string; status: string }>;
+  /** What Twilio says of a call (GET /Calls/{sid}), or null when it does not know the call. */
+  status(callSid: string): Promise<{ status: string; durationSeconds: number | null } | null>;
 }
 
 /** A Twilio refusal: 429 and 5xx may pass; other 4xx (a bad number, a bad account) will not. */
@@ -54,6 +56,15 @@ export function twilioCalls(config: OutboundConfig): OutboundCalls {
         });
         return { sid: res.sid, status: res.status };
       } catch (err) {
+        throw callError(err);
+      }
+    },
+    async status(callSid) {
+      try {
+        const call = await client.calls(callSid).fetch();
+        return { status: call.status, durationSeconds: call.duration ? Number(call.duration) : null };
+      } catch (err) {
+        if ((err as { status?: unknown }).status === 404) return null;
         throw callError(err);
       }
     },
