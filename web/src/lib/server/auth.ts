@@ -45,8 +45,10 @@ export async function identify(req: RequestFacts, cfg: DashboardConfig): Promise
   }
   // The local sign-in exists for the machine the stack runs on, never for the network.
   if (!cfg.localSignIn || localRequestProblem(req)) return null;
-  const userId = verifySession(cfg.sessionSecret, req.cookie(LOCAL_COOKIE));
-  return userId ? claimsFor(userId) : null;
+  const cookie = req.cookie(LOCAL_COOKIE);
+  const userId = verifySession(cfg.sessionSecret, cookie);
+  // The expiry rides along as `exp`, as in a Clerk token: a live stream ends with it.
+  return userId ? claimsFor(userId, { exp: Number(cookie!.split('.')[1]) }) : null;
 }
 
 /** The active team member with these claims, read under RLS (a non-member sees no rows). */
