@@ -5,6 +5,7 @@ import { readConfig, type AppConfig } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { CallLimiter } from '../ratelimit/limiter.ts';
 import { budgetGate, type BudgetGate } from '../budget/budget.ts';
+import { TurnOutbox } from '../calls/outbox.ts';
 
 export type Sql = postgres.Sql;
 
@@ -26,6 +27,8 @@ export interface Runtime {
   limiter?: CallLimiter;
   /** Whether the month's AI budget is spent (then turns run on the local engine only). */
   budget: BudgetGate;
+  /** Turns the fallback answered, written once the database is back. */
+  outbox: TurnOutbox;
 }
 
 export type HandlerFactory = (rt: Runtime) => (req: Request) => Promise<Response>;
@@ -60,5 +63,6 @@ export function createRuntime(
     lastKnown: overrides.lastKnown ?? {},
     limiter: overrides.limiter,
     budget: overrides.budget ?? budgetGate(sql, log),
+    outbox: overrides.outbox ?? new TurnOutbox(sql, log),
   };
 }
