@@ -4,6 +4,9 @@
  *   --calls N (100)  --turns T per call (10)  --think-ms MS between turns (0)  --profile dev|test
  *   --json (last line: the figures as JSON)  --no-cold-start  --keep-data (leave the bench's rows)
  *   --functions-pid PID (measure this server instead, with SIM_FUNCTIONS_URL pointing at it)
+ *   --fault postgres-restart: stop the stack's Postgres --fault-at-s S (5) into the load for
+ *     --fault-down-s S (3), then start it; reports answers past the webhook deadline (10 s) and
+ *     past Twilio's 15 s, and the caller turns not stored once the functions have caught up
  */
 import { loadavg } from 'node:os';
 import postgres from 'postgres';
@@ -16,6 +19,12 @@ import { cpuMeter, rssSampler, stackPids } from './procs.ts';
 import { measureColdStart, type ColdStart } from './cold-start.ts';
 import { round1, summarise } from './stats.ts';
 import { printTable } from './report.ts';
+import { startPostgres, stopPostgres } from '../stack/postgres.ts';
+
+function textOption(name: string): string | null {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? null : process.argv[i + 1] ?? null;
+}
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -54,7 +63,27 @@ async function main(): Promise<void> {
     if (process.argv.includes('--functions-pid')) pids.functions = option('functions-pid', 0);
     const rss = rssSampler(pids);
     const cpu = cpuMeter(pids);
+    const fault = textOption('fault');
+    if (fault && fault !== 'postgres-restart') throw new Error('--fault knows only postgres-restart');
+    const faultAt = option('fault-at-s', 5);
+    const faultDown = option('fault-down-s', 3);
+    let faultDone: Promise<{ stopped_at_s: number; started_at_s: number }> | null = null;
+    const loadStarted = performance.now();
+    if (fault) {
+      faultDone = (async () => {
+        await new Promise((r) => setTimeout(r, faultAt * 1000));
+        say(`fault: stopping Postgres at ${faultAt} s`);
+        const stoppedAt = (performance.now() - loadStarted) / 1000;
+        stopPostgres(layout);
+        await new Promise((r) => setTimeout(r, faultDown * 1000));
+        await startPostgres(layout);
+        const startedAt = (performance.now() - loadStarted) / 1000;
+        say(`fault: Postgres started again at ${round1(startedAt)} s`);
+        return { stopped_at_s: round1(stoppedAt), started_at_s: round1(startedAt) };
+      })();
+    }
     const load = await runCalls(target, { calls, turns, thinkMs });
+    const faultTimes = faultDone ? await faultDone : null;
     const cpuSeconds = cpu.stop();
     const rssMb = rss.stop();
 
@@ -64,7 +93,18 @@ async function main(): Promise<void> {
     const errors = load.outcomes.reduce((n, o) => n + o.errors, 0);
     // Each greeting is one agent message; each caller turn is the caller's words and the reply.
     const expected = load.outcomes.length + 2 * callerTurns;
-    const stored = await storedMessages(sql, load.outcomes.map((o) => o.callSid));
+    let stored = await storedMessages(sql, load.outcomes.map((o) => o.callSid));
+    if (fault) {
+      // Turns said during the outage are held by the functions and written when it is back.
+      for (let i = 0; i < 30 && stored.messages < expected; i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        stored = await storedMessages(sql, load.outcomes.map((o) => o.callSid));
+      }
+    }
+    const storedCaller = fault
+      ? (await sql<{ n: number }[]>`select count(*)::int as n from public.messages m join public.conversations c
+          on c.id = m.conversation_id where c.call_sid = any(${load.outcomes.map((o) => o.callSid)}) and m.role = 'caller'`)[0]!.n
+      : null;
     const s = summarise(latencies);
     const b = summarise(baseline.latencies);
 
@@ -91,6 +131,15 @@ async function main(): Promise<void> {
       baseline_p50_ms: b.p50, baseline_p99_ms: b.p99, baseline_errors: baseline.errors,
       p50_vs_baseline: round1(s.p50 / b.p50),
       cold_start: coldStart,
+      ...(fault ? {
+        fault: {
+          kind: fault, ...faultTimes,
+          answers_past_10s: latencies.filter((ms) => ms > 10_000).length,
+          answers_past_15s: latencies.filter((ms) => ms > 15_000).length,
+          slowest_answer_ms: s.max,
+          caller_turns_not_stored: callerTurns - (storedCaller ?? 0),
+        },
+      } : {}),
     };
     const details = load.outcomes.flatMap((o) => o.errorDetails);
     printTable(figures, details);

@@ -20,6 +20,9 @@ export interface Figures {
   baseline_p99_ms: number;
   p50_vs_baseline: number;
   cold_start: { listen_ms: number; first_health_ms: number; first_voice_ms: number; spawn_to_health_ms: number } | null;
+  /** With --fault postgres-restart. */
+  fault?: { kind: string; stopped_at_s?: number; started_at_s?: number; answers_past_10s: number; answers_past_15s: number;
+    slowest_answer_ms: number; caller_turns_not_stored: number };
 }
 
 type Row = [string, string, string, boolean | null];
@@ -55,6 +58,14 @@ export function tableRows(f: Figures): Row[] {
     rows.push(['cold start: listening', ms(f.cold_start.listen_ms), '', null],
       ['cold start: first /health', ms(f.cold_start.first_health_ms), '', null],
       ['cold start: first call', ms(f.cold_start.first_voice_ms), '', null]);
+  }
+  if (f.fault) {
+    const x = f.fault;
+    rows.push(['fault', `${x.kind}: down ${x.stopped_at_s} s to ${x.started_at_s} s`, '', null],
+      ['answers past 10 s (deadline)', String(x.answers_past_10s), '0', x.answers_past_10s === 0],
+      ['answers past 15 s (Twilio gives up)', String(x.answers_past_15s), '0', x.answers_past_15s === 0],
+      ['slowest answer', ms(x.slowest_answer_ms), '', null],
+      ['caller turns not stored', String(x.caller_turns_not_stored), '0', x.caller_turns_not_stored === 0]);
   }
   return rows;
 }
