@@ -147,16 +147,17 @@ begin
 end
 $$;
 
--- Books the call's callback; a second one in the same call moves the first. The number is the
--- caller's own unless callback_number_refusal allows the one they said.
+-- Books the call's callback; a second one in the same call moves the first. Returns the task.
+-- (Issue 12's version, with its topic and named person, plus the number rules above: the number
+-- is the caller's own unless callback_number_refusal allows the one they said.)
 create or replace function public.apply_callback(
   p_conversation_id uuid,
   p_customer_id uuid,
   p_callback jsonb,
   p_fallback_phone text,
-  p_assignee text
+  p_default_assignee text
 )
-  returns void
+  returns jsonb
   language plpgsql
   set search_path = ''
 as $$
@@ -167,7 +168,9 @@ declare
   v_refusal text;
   v_phone text;
   v_notes text := nullif(btrim(p_callback ->> 'notes'), '');
-  v_topic_owner text := public.team_member_for_topic(p_callback ->> 'topic');
+  v_topic text := nullif(btrim(p_callback ->> 'topic'), '');
+  v_assignee text := public.task_assignee(p_callback ->> 'user_id', v_topic, p_default_assignee);
+  v_task public.scheduled_tasks;
 begin
   if v_at is null then
     raise exception 'invalid callback time' using errcode = '22007', detail = format('%L', p_callback ->> 'at');
@@ -183,15 +186,22 @@ begin
       '). Their own number is used' || case when p_fallback_phone is null then ', but they withheld it.' else '.' end);
   end if;
   insert into public.scheduled_tasks as t
-    (customer_id, conversation_id, task_type, scheduled_for, phone_number, notes, assigned_to)
-  values (p_customer_id, p_conversation_id, 'callback', v_at, v_phone, v_notes, coalesce(v_topic_owner, p_assignee))
+    (customer_id, conversation_id, task_type, scheduled_for, phone_number, notes, assigned_to, topic)
+  values (p_customer_id, p_conversation_id, 'callback', v_at, v_phone, v_notes, v_assignee, v_topic)
   on conflict (conversation_id) where task_type = 'callback' and status = 'pending'
   do update set
     scheduled_for = excluded.scheduled_for,
     phone_number = excluded.phone_number,
     notes = coalesce(excluded.notes, t.notes),
     customer_id = coalesce(excluded.customer_id, t.customer_id),
-    assigned_to = coalesce(v_topic_owner, t.assigned_to);
+    topic = coalesce(excluded.topic, t.topic),
+    -- Only a named person or a topic moves it; a bare re-booking keeps who was promised.
+    assigned_to = case
+      when excluded.topic is not null or p_callback ->> 'user_id' is not null then excluded.assigned_to
+      else t.assigned_to
+    end
+  returning * into v_task;
+  return public.task_summary(v_task);
 end
 $$;
 
