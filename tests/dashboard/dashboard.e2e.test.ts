@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, MEMBER, asService, finish, greet, phone, placeCall, startCall, testDb, turn, uniq, type Sql } from './fixtures.ts';
 import { artifactPath, dashboardUnderTest, launchBrowser, repoRoot, tcpProxy, type Dashboard } from './harness.ts';
+import { skipWithout } from '../support/stack-env.ts';
 
 
 /** Navigate and wait until the page is hydrated (interactive). */
@@ -55,7 +56,7 @@ async function loadMs(page: Page): Promise<number> {
   });
 }
 
-describe.skipIf(!dbUrl)('dashboard in the browser', () => {
+describe.skipIf(skipWithout({ TEST_DB_URL: dbUrl }))('dashboard in the browser', () => {
   let sql: Sql;
   let dash: Dashboard;
   let browser: Browser;

@@ -3,6 +3,7 @@ import { asUser, claimsFor, createPool, type Sql as PoolSql } from '../../web/sr
 import { LiveHub, formatSse, parseCallEvent, type Subscription } from '../../web/src/lib/server/live.ts';
 import { latestMessageId } from '../../web/src/lib/server/queries/live.ts';
 import { MEMBER, finish, greet, startCall, testDb, turn, type Sql } from './fixtures.ts';
+import { skipWithout } from '../support/stack-env.ts';
 
 const url = process.env.TEST_DB_URL;
 
@@ -39,7 +40,7 @@ describe('live event payloads', () => {
   });
 });
 
-describe.skipIf(!url)('LiveHub: calls by NOTIFY, lines by polling, read under each one’s RLS', () => {
+describe.skipIf(skipWithout({ TEST_DB_URL: url }))('LiveHub: calls by NOTIFY, lines by polling, read under each one’s RLS', () => {
   let sql: Sql;
   let pool: PoolSql;
   let hub: LiveHub;

@@ -6,6 +6,8 @@
  * Also call recordings: `POST .../Calls/{CallSid}/Recordings.json` (RecordingChannels,
  * RecordingStatusCallback; answers 201 with the recording resource) and
  * `DELETE .../Recordings/{RecordingSid}.json` (204, or 404 code 20404 for an unknown one).
+ * `GET .../Calls/{CallSid}.json` answers a call's resource with the status Twilio has for it
+ * (`setStatus` tells it about calls it did not place, such as inbound ones), 404 otherwise.
  * Run it alone for the local stack: `deno run -A fake_twilio_api.ts` (FAKE_TWILIO_PORT,
  * TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN).
  */
@@ -40,6 +42,8 @@ export interface FakeTwilioApi {
   /** Recording sids deleted through the API, in order. */
   readonly deletedRecordings: string[];
   readonly messages: SentMessage[];
+  /** What Twilio knows of a call (an inbound one, or a placed one that has since ended). */
+  setStatus(sid: string, status: string, durationSeconds?: number | null): void;
   /** The next `times` requests get this HTTP status and Twilio error code. */
   failNext(status: number, code?: number, times?: number): void;
   close(): Promise<void>;
@@ -65,6 +69,7 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
   const deletedRecordings: string[] = [];
   const messages: SentMessage[] = [];
   const failures: [number, number][] = [];
+  const known = new Map<string, { status: string; duration: number | null; to: string; from: string }>();
   const authorized = (req: Request, account: string) =>
     req.headers.get('authorization') === `Basic ${btoa(`${accountSid}:${authToken}`)}` && account === accountSid;
   const server = Deno.serve({ hostname: '127.0.0.1', port, onListen: () => {} }, async (req) => {
@@ -98,6 +103,17 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
       }
       return twilioError(405, 20004, 'Method not allowed');
     }
+    const one = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(path);
+    if (one && req.method === 'GET') {
+      if (!authorized(req, one[1])) return twilioError(401, 20003, 'Authenticate');
+      const failure = failures.shift();
+      if (failure) return twilioError(failure[0], failure[1], 'Scripted failure');
+      const call = known.get(one[2]);
+      if (!call) return twilioError(404, 20404, `The requested resource ${path} was not found`);
+      return Response.json({ sid: one[2], account_sid: accountSid, to: call.to, from: call.from, status: call.status,
+        duration: call.duration === null ? null : String(call.duration), direction: 'inbound', api_version: '2010-04-01',
+        uri: path });
+    }
     const match = /^\/2010-04-01\/Accounts\/([^/]+)\/(Calls|Messages)\.json$/.exec(path);
     if (!match) return twilioError(404, 20404, `The requested resource ${path} was not found`);
     if (req.method !== 'POST') return twilioError(405, 20004, 'Method not allowed');
@@ -121,6 +137,7 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
       return twilioError(400, 21205, 'Url parameter is required.');
     }
     const sid = randomSid('CA');
+    known.set(sid, { status: 'queued', duration: null, to, from });
     calls.push({
       sid,
       to,
@@ -192,6 +209,10 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
     recordings,
     deletedRecordings,
     messages,
+    setStatus(sid, status, durationSeconds = null) {
+      const call = known.get(sid);
+      known.set(sid, { to: call?.to ?? '', from: call?.from ?? '', status, duration: durationSeconds });
+    },
     failNext(status, code = 20500, times = 1) {
       for (let i = 0; i < times; i++) failures.push([status, code]);
     },

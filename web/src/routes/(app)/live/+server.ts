@@ -28,11 +28,13 @@ export const GET: RequestHandler = async ({ locals, request, url }) => {
   const encoder = new TextEncoder();
   let unsubscribe: (() => void) | null = null;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let expiry: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
   const close = () => {
     closed = true;
     clearInterval(heartbeat);
+    clearTimeout(expiry);
     unsubscribe?.();
   };
 
@@ -64,6 +66,10 @@ export const GET: RequestHandler = async ({ locals, request, url }) => {
         },
       };
       heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS);
+      // The stream lives no longer than the session that opened it (a Clerk token's or the local
+      // cookie's exp): the browser reconnects, and the reconnection is signed in afresh or refused.
+      const exp = Number(member.claims.exp);
+      if (Number.isFinite(exp)) expiry = setTimeout(() => sub.close?.(), Math.max(0, exp * 1000 - Date.now()));
       request.signal.addEventListener('abort', close);
       try {
         unsubscribe = await live.subscribe(sub);
