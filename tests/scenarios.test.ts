@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../tools/stack/config.ts';
 import { playScenarioFiles, type SimTarget } from '../tools/sim/scenario.ts';
 import { extraScenarioDir, ownScenarioDir } from '../tools/test/scenario-dirs.ts';
+import { skipWithout } from './support/stack-env.ts';
 
 const env = process.env;
 const target: SimTarget | null = env.TEST_FUNCTIONS_URL && env.TEST_DB_URL && env.TEST_TWILIO_AUTH_TOKEN
@@ -30,7 +31,8 @@ const folders = extra ? [ownScenarioDir, extra] : [ownScenarioDir];
 const plays = folders.flatMap((dir) => (dir === ownScenarioDir ? ['relay', 'gather'] as const : ['relay'] as const)
   .map((mode) => ({ dir, mode })));
 
-describe.skipIf(!target)('scripted calls through the simulator', () => {
+describe.skipIf(skipWithout({ TEST_FUNCTIONS_URL: env.TEST_FUNCTIONS_URL, TEST_DB_URL: env.TEST_DB_URL,
+  TEST_TWILIO_AUTH_TOKEN: env.TEST_TWILIO_AUTH_TOKEN }))('scripted calls through the simulator', () => {
   for (const { dir, mode } of plays) {
     it(`every scenario in ${relative(repoRoot, dir)} passes in ${mode} mode`, async () => {
       const results = await playScenarioFiles(dir, { ...target!, mode });

@@ -3,6 +3,7 @@ import { asUser, claimsFor } from '../../web/src/lib/server/db.ts';
 import { callDetail, callFilters, searchCalls, todayFigures } from '../../web/src/lib/server/queries/calls.ts';
 import { liveCalls } from '../../web/src/lib/server/queries/live.ts';
 import { asService, MEMBER, placeCall, startCall, testDb, uniq, type Sql } from './fixtures.ts';
+import { skipWithout } from '../support/stack-env.ts';
 
 const url = process.env.TEST_DB_URL;
 const asMember = <T>(sql: Sql, fn: Parameters<typeof asUser<T>>[2]) => asUser(sql, claimsFor(MEMBER), fn);
@@ -16,7 +17,7 @@ describe('callFilters', () => {
   });
 });
 
-describe.skipIf(!url)('call history under RLS', () => {
+describe.skipIf(skipWithout({ TEST_DB_URL: url }))('call history under RLS', () => {
   let sql: Sql;
   const word = `zebra${uniq()}`;
   let lead: Awaited<ReturnType<typeof placeCall>>;

@@ -4,12 +4,13 @@ import { deleteArticle, listArticles, saveArticle } from '../../web/src/lib/serv
 import { activeConfig, updateActiveConfig } from '../../web/src/lib/server/queries/settings.ts';
 import { adminsAfter, listTeam, saveMember } from '../../web/src/lib/server/queries/team.ts';
 import { ADMIN, MEMBER, rolledBack, testDb, uniq, type Sql } from './fixtures.ts';
+import { skipWithout } from '../support/stack-env.ts';
 
 const url = process.env.TEST_DB_URL;
 
 // Changes to the shared configuration happen in rolled-back transactions: other suites (the
 // simulator's calls) use the same database at the same time.
-describe.skipIf(!url)('settings: admins write, members only read', () => {
+describe.skipIf(skipWithout({ TEST_DB_URL: url }))('settings: admins write, members only read', () => {
   let sql: Sql;
   beforeAll(() => {
     sql = testDb(url!);

@@ -165,6 +165,8 @@ export async function startDashboard(layout: StackLayout): Promise<void> {
       PORT: String(layout.dashboardPort),
       HOST: '127.0.0.1',
       ORIGIN: layout.dashboardUrl,
+      // Without Clerk keys in .env.local, the password-less local sign-in (loopback only).
+      ...(envLocal.CLERK_JWT_KEY ? {} : { DASHBOARD_LOCAL_SIGN_IN: '1' }),
       DATABASE_URL: layout.dbUrl,
       FUNCTIONS_URL: layout.functionsUrl,
     }), health, 30_000);

@@ -30,3 +30,18 @@ export interface TranscriptLine {
   tools: string[] | null;
   created_at: Date | string;
 }
+
+/** The home tiles (keys are the tiles' data-metric names) and the navigation badges. */
+export interface LiveMetrics {
+  tiles: {
+    calls_today: number;
+    in_progress: number;
+    escalated: number;
+    leads_today: number;
+    callbacks_due: number;
+    avg_duration: number | null;
+    ai_cost: number;
+  };
+  /** Unread notifications (null where the table does not exist) and callbacks due now. */
+  badges: { notifications: number | null; callbacks_due_now: number };
+}

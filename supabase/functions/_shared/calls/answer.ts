@@ -25,7 +25,7 @@ export async function answerCall(rt: Runtime, w: WebhookRequest): Promise<string
   // A callback the worker placed: its Voice URL names the task, so the agent says why it calls.
   const callbackId = params.direction.startsWith('outbound') ? w.query.get('callback') : null;
   const greeting = withDisclosures((callbackId &&
-    await callbackGreeting(rt.sql, started.config, started.customer, callbackId, params.callSid)) ||
+    await callbackGreeting(rt.sql, started.config, callbackId, params.callSid)) ||
     greetingFor(started.config, started.customer, started.returning), started.config);
   await store.recordGreeting(rt.sql, params.callSid, greeting);
   // Announced: the announcement is the condition, and it has just been said.

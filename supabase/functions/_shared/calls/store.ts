@@ -84,6 +84,11 @@ export const store = {
   recordInterruption: (sql: Sql, callSid: string, turn: number, heard: string) =>
     one<boolean>(sql`select public.record_interruption(${callSid}, ${turn}, ${heard}) as r`),
 
+  /** A turn the fallback answered, stored later: the call's memory (state) is left as it was. */
+  recordHeldTurn: (sql: Sql, t: { callSid: string; turn: number; input: StoredInput; reply: string }) =>
+    one<RecordedTurn>(sql`select public.record_turn(${t.callSid}, ${t.turn}, ${sql.json(t.input as never)},
+      ${t.reply}, ${sql.json({ provider: 'fallback' } as never)}, null, '{}'::jsonb) as r`),
+
   finishCall: (sql: Sql, callSid: string, status: string, durationSeconds: number | null) =>
     one<{ closed: boolean }>(sql`select public.finish_call(${callSid}, ${status}, ${durationSeconds}) as r`),
 

@@ -10,6 +10,7 @@ import { store, type StoredInput, type TurnSnapshot } from './store.ts';
 import { renderTurn, speakingIn } from './render.ts';
 import { webhookUrls } from './urls.ts';
 import { relayHints, relayTwiml } from './relay/answer.ts';
+import { withinBudget } from '../budget/budget.ts';
 import type { WebhookRequest } from './webhook.ts';
 import { callLanguage, notice } from '../compliance/notices.ts';
 import { privacyStep } from './privacy.ts';
@@ -86,9 +87,18 @@ export async function takeTurn(rt: Runtime, w: WebhookRequest): Promise<string> 
   const snap = await loadSnapshot(rt, w.params.callSid);
   rt.lastKnown.agent = snap.config;
   rt.lastKnown.team = snap.team;
+  // A retried webhook (Twilio got no answer in time): the answer is already stored, so it is
+  // replayed by record_turn without running any provider again (no second cost, no second action).
+  if (snap.history.some((h) => h.turn === n && h.role === 'agent')) {
+    const replayed = await store.recordTurn(rt.sql, { callSid: w.params.callSid, turn: n, input: stored, reply: '',
+      meta: {} as TurnResult['meta'], state: snap.conversation.state ?? {}, actions: {} });
+    return renderTurn(replayed.reply, replayed.actions, n, speakingIn(snap.config, replayed.language),
+      webhookUrls(rt.config.publicFunctionsUrl), w.params.to);
+  }
   const ctx = contextFrom(snap, rt, n, input, dial);
   const privacy = await privacyStep(rt, snap, ctx, Boolean(dial));
-  const result = privacy.result ?? guardTransfer(await rt.brain(snap.config).turn(ctx, servicesFor(rt)), ctx);
+  const agent = await withinBudget(rt.budget, snap.config);
+  const result = privacy.result ?? guardTransfer(await rt.brain(agent).turn(ctx, servicesFor(rt)), ctx);
   // A caller who spoke card or bank details hears why they were left out.
   const reply = [
     w.redactions.length ? notice('cardWarning', callLanguage(ctx.state, snap.config.language, w.params.speechResult)) : '',

@@ -10,8 +10,19 @@ import { scriptedBrain } from './scripted_brain.ts';
 import { computeSignature } from '../twilio/signature.ts';
 
 export const testDbUrl = Deno.env.get('TEST_DB_URL');
+/** The explicit way to skip database-backed tests; without it a missing TEST_DB_URL fails. */
+export const SKIP_FLAG = 'SKIP_STACK_TESTS';
+const skipDb = !testDbUrl && Deno.env.get(SKIP_FLAG) === '1';
 /** Tests that need the database run under `npm test`, which brings up the test stack. */
-export const needsDb = { ignore: !testDbUrl, sanitizeResources: false, sanitizeOps: false };
+export const needsDb = { ignore: skipDb, sanitizeResources: false, sanitizeOps: false };
+
+if (!testDbUrl && !skipDb) {
+  // Once per process (modules load once): `deno test` alone must not go green on the pure tests.
+  Deno.test('database-backed tests have their database', () => {
+    throw new Error(`TEST_DB_URL is not set: run these tests through npm test (it brings up the test stack), ` +
+      `or set ${SKIP_FLAG}=1 to skip the database-backed ones on purpose`);
+  });
+}
 
 export const PUBLIC_BASE = 'https://voice.example.test/functions/v1';
 export const AUTH_TOKEN = 'test-auth-token';

@@ -39,9 +39,9 @@ export async function liveCallById(tx: Tx, id: string): Promise<LiveCall | null>
   return rows[0] ?? null;
 }
 
-export async function messageById(tx: Tx, id: number): Promise<TranscriptLine | null> {
-  const rows = await tx<TranscriptLine[]>`select ${lineColumns(tx)} from public.messages m where m.id = ${id}`;
-  return rows[0] ?? null;
+/** These lines (the ones this user may read), in id order. */
+export function messagesByIds(tx: Tx, ids: number[]): Promise<TranscriptLine[]> {
+  return tx<TranscriptLine[]>`select ${lineColumns(tx)} from public.messages m where m.id = any(${ids}::int8[]) order by m.id`;
 }
 
 /** The transcripts of these calls, in order. */
