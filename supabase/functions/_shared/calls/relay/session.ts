@@ -14,13 +14,23 @@ import { store, type StoredInput } from '../store.ts';
 import { contextFrom, guardTransfer, loadSnapshot, servicesFor, type Snapshot } from '../turn.ts';
 import { type Handoff, type RelayTimings, renewAtMs, speechMs } from './timing.ts';
 import { relayLanguages } from './answer.ts';
+import { privacyStep } from '../privacy.ts';
+import { withinBudget } from '../../budget/budget.ts';
+import { callLanguage, notice } from '../../compliance/notices.ts';
 
 export interface RelaySocket {
   send(data: string): void;
   close(code?: number, reason?: string): void;
 }
 
-type Input = { input: TurnInput; stored: StoredInput; lang: string | null; receivedAt: number };
+type Input = {
+  input: TurnInput;
+  stored: StoredInput;
+  lang: string | null;
+  receivedAt: number;
+  /** Card, SSN or bank numbers were taken out of what the caller said: they hear why. */
+  redacted?: boolean;
+};
 
 /** The reply being produced: what went to Twilio, and whether the caller cut in. */
 interface Reply {
@@ -83,10 +93,11 @@ export class RelaySession {
           return;
         }
         // Card, SSN and bank numbers become markers before the brain, providers or the database see them.
-        const text = redactSensitive((this.partial + m.voicePrompt).trim()).text;
+        const { text, kinds } = redactSensitive((this.partial + m.voicePrompt).trim());
         this.partial = '';
         const input: Input = text
-          ? { input: { kind: 'speech', text }, stored: { kind: 'speech', text }, lang: m.lang, receivedAt: performance.now() }
+          ? { input: { kind: 'speech', text }, stored: { kind: 'speech', text }, lang: m.lang, receivedAt: performance.now(),
+            redacted: kinds.length > 0 }
           : { input: { kind: 'silence' }, stored: { kind: 'silence' }, lang: m.lang, receivedAt: performance.now() };
         this.enqueue(() => this.turn(input));
         return;
@@ -156,16 +167,13 @@ export class RelaySession {
     }
     const reply: Reply = { turn: n, ac: new AbortController(), sent: '', held: '', holding: false, firstTokenAt: null, heard: null };
     this.reply = reply;
-    const brain = streamingOf(this.rt.brain(snap.config));
-    const result = guardTransfer(await brain.stream(ctx, servicesFor(this.rt), {
-      signal: reply.ac.signal,
-      onToken: (token) => this.token(reply, token),
-      // A transfer or hang-up known before the first word: its words are said by the handoff's TwiML.
-      beforeChunks: (res: TurnResult) => {
-        const a = guardTransfer(res, ctx).actions;
-        if (a.transfer || a.hangup || res.meta.provider === 'safe') reply.holding = true;
-      },
-    }), ctx);
+    // The same steps as a gathered turn, before any provider: privacy requests, the card warning, the budget.
+    const privacy = await privacyStep(this.rt, snap, ctx, false);
+    const said = next.input.kind === 'speech' ? next.input.text : undefined;
+    const prefix = [next.redacted ? notice('cardWarning', callLanguage(ctx.state, snap.config.language, said)) : '',
+      privacy.prefix ?? ''].filter(Boolean).join(' ');
+    if (prefix) this.token(reply, `${prefix} `);
+    const result = privacy.result ? this.spoken(reply, privacy.result) : await this.streamed(reply, snap, ctx);
     const handoff = !!(result.actions.transfer || result.actions.hangup);
     if (reply.sent && reply.heard === null) this.socket.send(relayOut.text('', true));
     const spoken = (reply.sent + reply.held).replace(/\s+/g, ' ').trim();
@@ -193,6 +201,25 @@ export class RelaySession {
       return this.end({ reason: result.actions.transfer ? 'transfer' : 'hangup', turn: n, say: reply.held.trim() });
     }
     this.afterSpeech(speechMs(reply.sent, this.timings));
+  }
+
+  /** A reply the call flow wrote itself (a privacy answer): spoken as one chunk. */
+  private spoken(reply: Reply, result: TurnResult): TurnResult {
+    this.token(reply, result.reply);
+    return result;
+  }
+
+  private async streamed(reply: Reply, snap: Snapshot, ctx: ReturnType<typeof contextFrom>): Promise<TurnResult> {
+    const brain = streamingOf(this.rt.brain(await withinBudget(this.rt.budget, snap.config)));
+    return guardTransfer(await brain.stream(ctx, servicesFor(this.rt), {
+      signal: reply.ac.signal,
+      onToken: (token) => this.token(reply, token),
+      // A transfer or hang-up known before the first word: its words are said by the handoff's TwiML.
+      beforeChunks: (res: TurnResult) => {
+        const a = guardTransfer(res, ctx).actions;
+        if (a.transfer || a.hangup || res.meta.provider === 'safe') reply.holding = true;
+      },
+    }), ctx);
   }
 
   private token(reply: Reply, token: string): void {
