@@ -65,6 +65,7 @@ async function main(): Promise<void> {
       const { figures, errorDetails } = await runVoiceModeBench(target, sql, {
         calls, turns, thinkMs, firstTokenMs: option('first-token-ms', 300), tokensPerSecond: option('tokens-per-s', 40),
         functionsPid: process.argv.includes('--functions-pid') ? option('functions-pid', 0) : pids.functions,
+        llmPort: layout.benchLlmPort, rampMs: option('ramp-ms', 0),
       });
       const out = { profile, load_avg_before: loadBefore, ...figures, load_avg_after: round1(loadavg()[0]!) };
       for (const [k, v] of Object.entries(out)) console.log(`${k.padEnd(30)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);

@@ -15,7 +15,7 @@ import type { SimTarget } from '../sim/scenario.ts';
 import { benchCaller, pause, PHRASES } from './load.ts';
 import { startScriptedLlm } from './scripted-llm.ts';
 import { storedMessages } from './db.ts';
-import { treeRssMb } from './procs.ts';
+import { processTree, rssKb, treeRssMb } from './procs.ts';
 import { round1, summarise } from './stats.ts';
 
 export interface VoiceModeOptions {
@@ -25,6 +25,10 @@ export interface VoiceModeOptions {
   firstTokenMs: number;
   tokensPerSecond: number;
   functionsPid: number | null;
+  /** Each call starts at a random moment within this many ms (0: all at once). */
+  rampMs: number;
+  /** The stack's layout.benchLlmPort: the only loopback base URL its functions accept. */
+  llmPort: number;
 }
 
 interface ModeRun {
@@ -61,7 +65,9 @@ async function runMode(target: SimTarget, sql: Sql, mode: 'relay' | 'gather', o:
   const callSids: string[] = [];
   let callerTurns = 0;
   let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, treeRssMb(o.functionsPid))), 200);
+  // The server's process tree is read once: scanning /proc every 200 ms would stall this event loop.
+  const tree = o.functionsPid ? processTree(o.functionsPid) : [];
+  const sampler = setInterval(() => (peak = Math.max(peak, tree.reduce((kb, pid) => kb + rssKb(pid), 0) / 1024)), 200);
   const started = performance.now();
   await Promise.all(Array.from({ length: o.calls }, async (_, i) => {
     const session = new CallSession({
@@ -70,6 +76,8 @@ async function runMode(target: SimTarget, sql: Sql, mode: 'relay' | 'gather', o:
       mode, relaySilenceWaitMs: 30_000, relayReplyTimeoutMs: 30_000, timeoutMs: 15_000,
     });
     callSids.push(session.callSid);
+    // Callers arrive spread over the ramp (real callers do not all stop talking in the same millisecond).
+    if (o.rampMs > 0) await sleep(Math.random() * o.rampMs);
     if (o.thinkMs > 0) await sleep(Math.random() * o.thinkMs);
     await session.start();
     for (let t = 0; t < o.turns && session.listening?.kind === 'gather'; t++) {
@@ -83,7 +91,8 @@ async function runMode(target: SimTarget, sql: Sql, mode: 'relay' | 'gather', o:
       firstAudio.push(turn.latency_ms);
       const wrote = firstTokenAt.get(words);
       if (mode === 'relay' && session.firstTokenAt.length > seen && wrote !== undefined) {
-        overhead.push(session.firstTokenAt[seen]! - wrote);
+        // The provider notes wall-clock time in its own thread; the simulator's clock is this thread's.
+        overhead.push(performance.timeOrigin + session.firstTokenAt[seen]! - wrote);
       }
     }
     await session.hangup();
@@ -101,13 +110,18 @@ async function runMode(target: SimTarget, sql: Sql, mode: 'relay' | 'gather', o:
 
 /** Both modes against the same scripted provider; the figures of the issue's "Done when". */
 export async function runVoiceModeBench(target: SimTarget, sql: Sql, o: VoiceModeOptions) {
-  const llm = await startScriptedLlm({ firstTokenMs: o.firstTokenMs, tokensPerSecond: o.tokensPerSecond });
+  const llm = await startScriptedLlm({ firstTokenMs: o.firstTokenMs, tokensPerSecond: o.tokensPerSecond, port: o.llmPort });
   const restore = await useScriptedProvider(sql, llm.baseUrl);
   try {
     const idleRss = treeRssMb(o.functionsPid);
     // Warm-up: the brain for the new provider settings, SDK clients, connections.
     await runMode(target, sql, 'relay', { ...o, calls: Math.min(o.calls, 10), turns: 2 }, 8000, llm.firstTokenAt);
     await runMode(target, sql, 'gather', { ...o, calls: Math.min(o.calls, 10), turns: 2 }, 8100, llm.firstTokenAt);
+    // Figures from the local engine would look like the provider's: refuse them.
+    if (llm.requests === 0) {
+      throw new Error(`the functions never called the scripted provider at ${llm.baseUrl}: a stack started before `
+        + 'LLM_BASE_URL_ALLOWLIST named it needs a restart (npm run stack:down, then npm run stack:up)');
+    }
     const relay = await runMode(target, sql, 'relay', o, 0, llm.firstTokenAt);
     const gather = await runMode(target, sql, 'gather', o, 1000, llm.firstTokenAt);
     const r = summarise(relay.firstAudio);
@@ -125,7 +139,8 @@ export async function runVoiceModeBench(target: SimTarget, sql: Sql, o: VoiceMod
         gather_first_audio_p50_ms: g.p50, gather_first_audio_p99_ms: g.p99,
         gather_vs_relay_first_audio: round1(g.p50 / r.p50),
         functions_rss_mb: { idle: Math.round(idleRss), relay_peak: Math.round(relay.peakRssMb), gather_peak: Math.round(gather.peakRssMb) },
-        memory_per_relay_session_kb: Math.round(((relay.peakRssMb - idleRss) * 1024) / o.calls),
+        // Peak minus idle; a collection between the two can make it negative with few calls (then 0).
+        memory_per_relay_session_kb: Math.max(0, Math.round(((relay.peakRssMb - idleRss) * 1024) / o.calls)),
         relay_seconds: round1(relay.seconds), gather_seconds: round1(gather.seconds),
       },
       errorDetails: [...relay.errorDetails, ...gather.errorDetails],

@@ -228,7 +228,7 @@ export class RelaySession {
       reply.held += token;
       return;
     }
-    if (reply.firstTokenAt === null) reply.firstTokenAt = performance.now();
+    if (reply.firstTokenAt === null) { reply.firstTokenAt = performance.now(); if (Deno.env.get('RELAY_TRACE')) console.error('TRACE', this.callSid, reply.turn, performance.timeOrigin + reply.firstTokenAt); }
     reply.sent += token;
     this.socket.send(relayOut.text(token, false));
   }
