@@ -47,6 +47,16 @@ describe.skipIf(skipWithout({ TEST_DB_URL: url }))('settings: admins write, memb
     await expect(rolledBack(sql, ADMIN, (tx) => updateActiveConfig(tx, { timezone: 'Mars/Olympus' }))).rejects.toMatchObject({ code: '22023' });
   });
 
+  it('an admin switches the voice mode and the session limit; the database refuses an unknown mode', async () => {
+    const row = await rolledBack(sql, ADMIN, async (tx) => {
+      expect(await updateActiveConfig(tx, { voice_mode: 'gather', session_limit_seconds: 300 })).toBe(true);
+      const c = (await activeConfig(tx))!;
+      return { voice_mode: c.voice_mode, session_limit_seconds: c.session_limit_seconds };
+    });
+    expect(row).toEqual({ voice_mode: 'gather', session_limit_seconds: 300 });
+    await expect(rolledBack(sql, ADMIN, (tx) => updateActiveConfig(tx, { voice_mode: 'fax' as never }))).rejects.toMatchObject({ code: '23514' });
+  });
+
   it('a member cannot change the configuration (RLS updates nothing)', async () => {
     expect(await rolledBack(sql, MEMBER, (tx) => updateActiveConfig(tx, { greeting: 'member was here' }))).toBe(false);
   });

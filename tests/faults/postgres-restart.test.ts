@@ -44,14 +44,14 @@ describe.skipIf(noStack)('Postgres stopped and restarted mid-call', () => {
 
     // Calls A and B are under way.
     for (const who of [a, b]) {
-      expect(nextTurnOf(twimlOf(await at('twilio-voice', callParams(who.sid, who.from))), fn!.base)).toBe('twilio-turn?n=1');
+      expect(nextTurnOf(twimlOf(await at('twilio-voice?mode=gather', callParams(who.sid, who.from))), fn!.base)).toBe('twilio-turn?n=1');
       twimlOf(await at('twilio-turn?n=1', speech(who, 'What are your business hours?')));
     }
 
     cluster!.stop();
     const down: Answer[] = [
       await at('twilio-turn?n=2', speech(a, 'How much does it cost?')),
-      await at('twilio-voice', callParams(c.sid, c.from)),
+      await at('twilio-voice?mode=gather', callParams(c.sid, c.from)),
       await at('twilio-status/recording', callParams(a.sid, a.from, {
         RecordingUrl: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/RE-during-outage', RecordingDuration: '7' })),
     ];

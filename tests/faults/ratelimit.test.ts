@@ -34,29 +34,29 @@ function limitTests(store: 'postgres' | 'upstash', server: () => FunctionsServer
     const source = via(proxy());
     const sids = Array.from({ length: CALLER_LIMIT + 1 }, () => newCallSid());
     const verdicts = [];
-    for (const sid of sids) verdicts.push(refused(twimlOf(await post('twilio-voice', callParams(sid, caller), source))));
+    for (const sid of sids) verdicts.push(refused(twimlOf(await post('twilio-voice?mode=gather', callParams(sid, caller), source))));
     expect(verdicts).toEqual([...Array(CALLER_LIMIT).fill(false), true]);
     expect((await callFacts(sql(), sids.at(-1)!)).conversations).toBe(0);
     const [customer] = await sql()<{ call_count: number }[]>`select call_count from customers where phone_number = ${caller}`;
     expect(customer!.call_count).toBe(CALLER_LIMIT);
     // Another caller through the same proxy is not affected.
-    expect(refused(twimlOf(await post('twilio-voice', callParams(newCallSid(), callerUnder(PREFIX)), source)))).toBe(false);
+    expect(refused(twimlOf(await post('twilio-voice?mode=gather', callParams(newCallSid(), callerUnder(PREFIX)), source)))).toBe(false);
   });
 
   it(`${store}: a spoofer flooding a victim's number does not cut the victim's live call`, async () => {
     const victim = callerUnder(PREFIX);
     const source = via(proxy());
     const live = newCallSid();
-    let next = nextTurnOf(twimlOf(await post('twilio-voice', callParams(live, victim), source)), server().base);
+    let next = nextTurnOf(twimlOf(await post('twilio-voice?mode=gather', callParams(live, victim), source)), server().base);
     // The spoofer uses up the victim's new-call allowance and more.
-    for (let i = 0; i < CALLER_LIMIT + 2; i++) await post('twilio-voice', callParams(newCallSid(), victim), source);
+    for (let i = 0; i < CALLER_LIMIT + 2; i++) await post('twilio-voice?mode=gather', callParams(newCallSid(), victim), source);
     for (let n = 1; n <= 4; n++) {
       const verbs = twimlOf(await post(next!, callParams(live, victim, { SpeechResult: 'What are your hours?' }), source));
       expect(refused(verbs)).toBe(false);
       next = nextTurnOf(verbs, server().base);
     }
     // Twilio retrying the live call's start is not a new call either.
-    expect(refused(twimlOf(await post('twilio-voice', callParams(live, victim), source)))).toBe(false);
+    expect(refused(twimlOf(await post('twilio-voice?mode=gather', callParams(live, victim), source)))).toBe(false);
     expect(twimlOf(await post('twilio-status', callParams(live, victim, { CallStatus: 'completed' }), source))).toEqual([]);
     expect(await callFacts(sql(), live)).toMatchObject({ messages: 1 + 2 * 4, status: 'completed' });
   });
@@ -67,12 +67,12 @@ function limitTests(store: 'postgres' | 'upstash', server: () => FunctionsServer
     for (let i = 0; i < SOURCE_LIMIT + 2; i++) {
       // Each request claims another client address; the proxy's own entry (last) is what counts.
       const spoofed = `203.0.113.${i + 1}`;
-      verdicts.push(refused(twimlOf(await post('twilio-voice', callParams(newCallSid(), callerUnder(PREFIX)),
+      verdicts.push(refused(twimlOf(await post('twilio-voice?mode=gather', callParams(newCallSid(), callerUnder(PREFIX)),
         via(address, spoofed)))));
     }
     expect(verdicts).toEqual([...Array(SOURCE_LIMIT).fill(false), true, true]);
     // Claiming the full source's address as one's own client address does not land in its bucket.
-    expect(refused(twimlOf(await post('twilio-voice', callParams(newCallSid(), callerUnder(PREFIX)),
+    expect(refused(twimlOf(await post('twilio-voice?mode=gather', callParams(newCallSid(), callerUnder(PREFIX)),
       via(proxy(), address))))).toBe(false);
   });
 
@@ -80,9 +80,9 @@ function limitTests(store: 'postgres' | 'upstash', server: () => FunctionsServer
     const caller = callerUnder(PREFIX);
     const source = via(proxy());
     for (let i = 0; i < CALLER_LIMIT + 2; i++) {
-      expect((await post('twilio-voice', callParams(newCallSid(), caller), { ...source, signature: 'Zm9yZ2Vk' })).status).toBe(403);
+      expect((await post('twilio-voice?mode=gather', callParams(newCallSid(), caller), { ...source, signature: 'Zm9yZ2Vk' })).status).toBe(403);
     }
-    expect(refused(twimlOf(await post('twilio-voice', callParams(newCallSid(), caller), source)))).toBe(false);
+    expect(refused(twimlOf(await post('twilio-voice?mode=gather', callParams(newCallSid(), caller), source)))).toBe(false);
   });
 }
 
@@ -122,7 +122,7 @@ describe.skipIf(noStack)('rate limits on new calls', () => {
       try {
         const caller = callerUnder(PREFIX);
         for (let i = 0; i < 3; i++) {
-          expect(refused(twimlOf(await post('twilio-voice', callParams(newCallSid(), caller), { base: down.base })))).toBe(false);
+          expect(refused(twimlOf(await post('twilio-voice?mode=gather', callParams(newCallSid(), caller), { base: down.base })))).toBe(false);
         }
       } finally {
         await down.stop();

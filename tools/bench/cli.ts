@@ -4,6 +4,8 @@
  *   --calls N (100)  --turns T per call (10)  --think-ms MS between turns (0)  --profile dev|test
  *   --json (last line: the figures as JSON)  --no-cold-start  --keep-data (leave the bench's rows)
  *   --functions-pid PID (measure this server instead, with SIM_FUNCTIONS_URL pointing at it)
+ *   --mode relay: streamed replies against a scripted provider, relay then gather (voice-modes.ts),
+ *     with --first-token-ms (300) and --tokens-per-s (40)
  *   --viewers N[,M...] (0): dashboard viewers holding the home page's live streams during the
  *   load; a list plays the load once per count, in one run (one JSON line each)
  */
@@ -18,6 +20,7 @@ import { cpuMeter, rssSampler, stackPids } from './procs.ts';
 import { measureColdStart, type ColdStart } from './cold-start.ts';
 import { round1, summarise } from './stats.ts';
 import { printTable } from './report.ts';
+import { runVoiceModeBench } from './voice-modes.ts';
 import { openViewers, type ViewerFigures } from './viewers.ts';
 
 function option(name: string, fallback: number): number {
@@ -54,6 +57,22 @@ async function main(): Promise<void> {
     await removeBenchCalls(sql);
     // Other work on the machine skews every figure; it is reported beside them.
     const loadBefore = round1(loadavg()[0]!);
+    const modeAt = process.argv.indexOf('--mode');
+    if (modeAt >= 0) {
+      if (process.argv[modeAt + 1] !== 'relay') throw new Error('--mode takes relay (the plain bench is gather)');
+      const pids = stackPids(layout);
+      say(`relay then gather: ${calls} concurrent calls x ${turns} turns, scripted provider`);
+      const { figures, errorDetails } = await runVoiceModeBench(target, sql, {
+        calls, turns, thinkMs, firstTokenMs: option('first-token-ms', 300), tokensPerSecond: option('tokens-per-s', 40),
+        functionsPid: process.argv.includes('--functions-pid') ? option('functions-pid', 0) : pids.functions,
+        llmPort: layout.benchLlmPort, rampMs: option('ramp-ms', 0),
+      });
+      const out = { profile, load_avg_before: loadBefore, ...figures, load_avg_after: round1(loadavg()[0]!) };
+      for (const [k, v] of Object.entries(out)) console.log(`${k.padEnd(30)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+      for (const d of [...new Set(errorDetails)].slice(0, 10)) console.log(`  error: ${d}`);
+      if (flag('json')) console.log(JSON.stringify(out));
+      return;
+    }
     say(`warm-up: ${Math.min(calls, 20)} calls x 3 turns`);
     await runCalls(target, { calls: Math.min(calls, 20), turns: 3, thinkMs: 0, firstCaller: 9000 });
     await runBaseline(target, { calls: Math.min(calls, 20), turns: 3, thinkMs: 0 });

@@ -39,7 +39,11 @@ export function functionsEnv(layout: StackLayout): Record<string, string> {
   const envLocal = readEnvFile();
   return {
     ...(usesLocalTwilioApi(envLocal) ? { TWILIO_API_BASE_URL: `http://127.0.0.1:${layout.twilioApiPort}` } : {}),
+    // Tests' relay calls: a caller's silence counts after 2.5 s and no time is spent "speaking".
+    ...(layout.profile === 'test' ? { RELAY_SILENCE_MS: '2500', RELAY_SPEECH_MS_PER_CHAR: '0', RELAY_QUIET_MS: '300' } : {}),
     ...envLocal,
+    // The bench's scripted provider (tools/bench/scripted-llm.ts) besides what .env.local allows.
+    LLM_BASE_URL_ALLOWLIST: [envLocal.LLM_BASE_URL_ALLOWLIST, `http://127.0.0.1:${layout.benchLlmPort}`].filter(Boolean).join(','),
     SUPABASE_URL: `http://127.0.0.1:${layout.functionsPort}`,
     SUPABASE_DB_URL: layout.dbUrl,
     SUPABASE_ANON_KEY: roleKey(secrets.jwt_secret, 'anon'),

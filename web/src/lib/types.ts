@@ -22,6 +22,10 @@ export interface TranscriptLine {
   kind: string;
   content: string;
   latency_ms: number | null;
+  /** Streamed replies (relay): from the caller's words to the first words sent to Twilio. */
+  first_token_ms: number | null;
+  /** The caller cut the reply short; content is the part they heard. */
+  interrupted: boolean;
   provider: string | null;
   tools: string[] | null;
   created_at: Date | string;

@@ -75,7 +75,7 @@ export function testSql() {
   return postgres(testDbUrl!, { max: 2, onnotice: () => {} });
 }
 
-/** A TwiML document read as XML: its top-level verbs in order, every <Say> text, attributes. */
+/** A TwiML document read as XML: its top-level verbs in order, what is spoken, attributes. */
 export interface ReadTwiml {
   verbs: string[];
   says: string[];
@@ -108,7 +108,9 @@ export function readTwiml(xml: string): ReadTwiml {
   walk(top);
   return {
     verbs: top.map((n) => Object.keys(n).find((k) => k !== ':@')!).filter((k) => k !== '#text'),
-    says: all.filter((e) => e.name === 'Say').map((e) => e.text),
+    // What the caller hears: every <Say>, and the welcome greeting Twilio speaks for a <ConversationRelay>.
+    says: all.filter((e) => e.name === 'Say' || (e.name === 'ConversationRelay' && e.attrs.welcomeGreeting))
+      .map((e) => (e.name === 'Say' ? e.text : e.attrs.welcomeGreeting)),
     attr: (verb, name) => all.find((e) => e.name === verb)?.attrs[name],
     text: (verb) => all.find((e) => e.name === verb)?.text,
   };

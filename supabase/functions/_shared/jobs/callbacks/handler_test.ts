@@ -101,7 +101,8 @@ Deno.test({
             'Hello, this is the virtual assistant from LegacyAI, returning a call you asked for. ' +
               "You're speaking with an AI assistant. Is now a good time to talk?",
           );
-          assertEquals(doc.verbs[0], 'Gather');
+          // Answered in the configured voice mode: relay by default.
+          assertEquals(doc.verbs[0], 'Connect');
           await rt.sql.end();
         },
       );

@@ -11,7 +11,8 @@ const callColumns = (tx: Tx) => tx`
 `;
 
 const lineColumns = (tx: Tx) => tx`
-  m.id, m.conversation_id, m.turn, m.role, m.kind, m.content, m.latency_ms, m.provider, m.tools, m.created_at
+  m.id, m.conversation_id, m.turn, m.role, m.kind, m.content, m.latency_ms, m.first_token_ms, m.interrupted, m.provider,
+  m.tools, m.created_at
 `;
 
 /**
