@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { CallSession, type DialResult } from './call.ts';
 import type { CallerInput } from './caller-input.ts';
 import { formatTurnLines } from './report.ts';
-import { webhookUrls, type SimTarget } from './scenario.ts';
+import { webhookUrls, type SimMode, type SimTarget } from './scenario.ts';
 
 /** What a typed line asks for. */
 export type TypedCommand = { input: CallerInput } | { hangup: true } | { quit: true } | { help: string };
@@ -25,9 +25,12 @@ export function parseTypedLine(line: string): TypedCommand {
  * A call where a person plays the caller at the terminal. Touches no database: the caller's
  * history stays, as for a real returning caller.
  */
-export async function runInteractive(target: SimTarget, options: { from: string; dialResult?: DialResult }): Promise<void> {
+export async function runInteractive(target: SimTarget, options: { from: string; dialResult?: DialResult; mode?: SimMode }): Promise<void> {
+  const urls = webhookUrls(target.functionsUrl);
+  // In realtime mode each typed line is spoken (espeak-ng) and streamed as the caller's audio.
   const session = new CallSession({
-    ...webhookUrls(target.functionsUrl), authToken: target.authToken, accountSid: target.accountSid,
+    ...urls, voiceUrl: !options.mode || options.mode === 'config' ? urls.voiceUrl : `${urls.voiceUrl}?voice_mode=${options.mode}`,
+    realtime: target.realtime, authToken: target.authToken, accountSid: target.accountSid,
     from: options.from, to: target.toNumber, dialResult: options.dialResult,
   });
   const out = (text: string) => process.stdout.write(`${text}\n`);

@@ -5,7 +5,7 @@ import type { DialResult } from './call.ts';
 /** How a scenario expects the call to end. */
 export type EndedExpectation = 'transfer' | 'agent_hangup' | 'caller_hangup';
 /** One caller action, with what the agent's answer to it must (not) say. */
-export type ScenarioTurn = ({ say: string } | { digits: string } | { silence: true }) & { expect_reply?: string[]; expect_reply_not?: string[] };
+export type ScenarioTurn = ({ say: string; interrupt_after_ms?: number } | { digits: string } | { silence: true }) & { expect_reply?: string[]; expect_reply_not?: string[] };
 /** A customers row that exists before the call. */
 export type GivenCustomer = Partial<Record<(typeof CUSTOMER_FIELDS)[number], string | number>>;
 /** One scripted call (format: tests/scenarios/README.md). */
@@ -100,7 +100,10 @@ function checkCall(s: Record<string, unknown>, prefix: string, problems: string[
 
 function checkTurn(turn: unknown, where: string, problems: string[]): void {
   if (!isObject(turn)) return void problems.push(`${where}: an object`);
-  onlyKeys(turn, ['say', 'digits', 'silence', 'expect_reply', 'expect_reply_not'], `${where}.`, problems);
+  onlyKeys(turn, ['say', 'digits', 'silence', 'interrupt_after_ms', 'expect_reply', 'expect_reply_not'], `${where}.`, problems);
+  if (turn.interrupt_after_ms !== undefined && (turn.say === undefined || !Number.isInteger(turn.interrupt_after_ms) || (turn.interrupt_after_ms as number) < 0)) {
+    problems.push(`${where}.interrupt_after_ms: a whole number of ms, on a say turn`);
+  }
   const actions = ['say', 'digits', 'silence'].filter((key) => turn[key] !== undefined);
   if (actions.length !== 1) problems.push(`${where}: exactly one of say, digits, silence`);
   if (turn.say !== undefined && typeof turn.say !== 'string') problems.push(`${where}.say: a string`);

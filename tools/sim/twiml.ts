@@ -15,8 +15,10 @@ export type Dial = { verb: 'Dial'; action?: string; method: HttpMethod; numbers:
 export type RecordVerb = { verb: 'Record'; action?: string; method: HttpMethod; maxLength: number; timeout: number; finishOnKey: string };
 export type Hangup = { verb: 'Hangup' };
 export type Reject = { verb: 'Reject'; reason: 'rejected' | 'busy' };
+/** `<Connect><Stream>`: a bidirectional Media Stream; the verbs after it run when the socket closes. */
+export type Connect = { verb: 'Connect'; stream: { url: string; parameters: Record<string, string> } };
 /** A TwiML verb the simulator can run. */
-export type Verb = Say | Play | Pause | Gather | Redirect | Dial | RecordVerb | Hangup | Reject;
+export type Verb = Say | Play | Pause | Gather | Redirect | Dial | RecordVerb | Hangup | Reject | Connect;
 
 /** A document Twilio would refuse: the caller hears "an application error has occurred". */
 export class TwimlError extends Error {
@@ -30,7 +32,7 @@ const parser = new XMLParser({
   preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false,
   parseAttributeValue: false, trimValues: false, ignoreDeclaration: true, ignorePiTags: true,
 });
-const KNOWN_TWILIO_VERBS = new Set(['Connect', 'Enqueue', 'Leave', 'Pay', 'Prompt', 'Queue', 'Refer', 'Sms', 'Start', 'Stop', 'Stream', 'Siprec', 'Echo']);
+const KNOWN_TWILIO_VERBS = new Set(['Enqueue', 'Leave', 'Pay', 'Prompt', 'Queue', 'Refer', 'Sms', 'Start', 'Stop', 'Stream', 'Siprec', 'Echo']);
 
 /** Parses a TwiML voice document into verbs; throws TwimlError where Twilio would fail the call. */
 export function parseTwiml(xml: string): Verb[] {
@@ -66,6 +68,7 @@ function toVerb(node: XmlNode): Verb {
     };
     case 'Hangup': return { verb: 'Hangup' };
     case 'Reject': return { verb: 'Reject', reason: attrs.reason === 'busy' ? 'busy' : 'rejected' };
+    case 'Connect': return { verb: 'Connect', stream: connectStream(node) };
     default: throw unknown(node, 'a verb of <Response>');
   }
 }
@@ -78,6 +81,26 @@ function toPrompt(node: XmlNode): Prompt {
     case 'Pause': return { verb: 'Pause', length: intOf(attrs.length, 1) };
     default: throw unknown(node, 'nested in <Gather>');
   }
+}
+
+/** The <Stream> of a <Connect>: a wss (ws locally) URL without a query, and its <Parameter>s. */
+function connectStream(node: XmlNode): Connect['stream'] {
+  const nouns = childrenOf(node);
+  if (nouns.length !== 1 || tagOf(nouns[0]!) !== 'Stream') {
+    throw new TwimlError(`<Connect> must hold one <Stream> (the simulator plays no other), got ${nouns.map(describe).join(', ') || 'nothing'}`);
+  }
+  const stream = nouns[0]!;
+  const url = attrsOf(stream).url;
+  if (!url || !/^wss?:\/\//.test(url)) throw new TwimlError('<Stream> needs a ws(s):// url');
+  if (url.includes('?')) throw new TwimlError('<Stream> url may not carry a query string (use <Parameter>)');
+  const parameters: Record<string, string> = {};
+  for (const p of childrenOf(stream)) {
+    if (tagOf(p) !== 'Parameter') throw new TwimlError(`<Stream><${tagOf(p)}> is not a <Parameter>`);
+    const a = attrsOf(p);
+    if (!a.name) throw new TwimlError('<Parameter> without a name');
+    parameters[a.name] = a.value ?? '';
+  }
+  return { url, parameters };
 }
 
 function dialNumbers(node: XmlNode): string[] {

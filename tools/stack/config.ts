@@ -29,14 +29,16 @@ export interface StackLayout {
   dashboardPort: number;
   /** The local stand-in for Twilio's REST API (outbound callbacks), when no real account is set. */
   twilioApiPort: number;
+  /** The local stand-in for the OpenAI Realtime API (wss), when no OpenAI key is set. */
+  realtimeApiPort: number;
   dbUrl: string;
   functionsUrl: string;
   dashboardUrl: string;
 }
 
-const ports: Record<Profile, { pg: number; functions: number; dashboard: number; twilioApi: number }> = {
-  dev: { pg: 54322, functions: 54321, dashboard: 54330, twilioApi: 54331 },
-  test: { pg: 54422, functions: 54421, dashboard: 54430, twilioApi: 54431 },
+const ports: Record<Profile, { pg: number; functions: number; dashboard: number; twilioApi: number; realtimeApi: number }> = {
+  dev: { pg: 54322, functions: 54321, dashboard: 54330, twilioApi: 54331, realtimeApi: 54332 },
+  test: { pg: 54422, functions: 54421, dashboard: 54430, twilioApi: 54431, realtimeApi: 54432 },
 };
 
 /**
@@ -98,7 +100,7 @@ export function stackLayout(profile: Profile, isolated?: { name: string; pgPort:
   const offset = portOffset();
   const base = ports[profile];
   const p = { pg: isolated?.pgPort ?? base.pg + offset, functions: base.functions + offset,
-    dashboard: base.dashboard + offset, twilioApi: base.twilioApi + offset };
+    dashboard: base.dashboard + offset, twilioApi: base.twilioApi + offset, realtimeApi: base.realtimeApi + offset };
   const clusterDir = clusterHome(dir, name);
   return {
     profile,
@@ -111,6 +113,7 @@ export function stackLayout(profile: Profile, isolated?: { name: string; pgPort:
     functionsPort: p.functions,
     dashboardPort: p.dashboard,
     twilioApiPort: p.twilioApi,
+    realtimeApiPort: p.realtimeApi,
     dbUrl: `postgresql://postgres:postgres@127.0.0.1:${p.pg}/postgres`,
     functionsUrl: `http://127.0.0.1:${p.functions}/functions/v1`,
     dashboardUrl: `http://127.0.0.1:${p.dashboard}`,

@@ -7,6 +7,19 @@ import { webhookUrls } from './urls.ts';
 import type { WebhookRequest } from './webhook.ts';
 import { callbackGreeting } from '../jobs/callbacks/greeting.ts';
 import { withDisclosures } from '../compliance/greeting.ts';
+import { realtimeKey } from './realtime/link.ts';
+import { streamTwiml } from './realtime/twiml.ts';
+
+export type VoiceMode = 'gather' | 'realtime';
+
+/**
+ * The call's voice mode: a `voice_mode` on the number's Voice URL (set where the number is
+ * configured, and signed with the request), else the agent config's.
+ */
+export function voiceModeFor(w: WebhookRequest, agent: AgentConfig): VoiceMode {
+  const asked = w.query.get('voice_mode') ?? (agent as { voice_mode?: string }).voice_mode;
+  return asked === 'realtime' ? 'realtime' : 'gather';
+}
 
 /** The greeting for this caller: the returning greeting with their first name when we know it. */
 export function greetingFor(agent: AgentConfig, customer: Customer | null, returning: boolean): string {
@@ -29,5 +42,12 @@ export async function answerCall(rt: Runtime, w: WebhookRequest): Promise<string
   await store.recordGreeting(rt.sql, params.callSid, greeting);
   // Announced: the announcement is the condition, and it has just been said.
   if (started.config.recording_mode === 'announce') await store.recordConsent(rt.sql, params.callSid, 'announced');
-  return listen(greeting, 1, started.config, webhookUrls(rt.config.publicFunctionsUrl));
+  const urls = webhookUrls(rt.config.publicFunctionsUrl);
+  if (voiceModeFor(w, started.config) === 'realtime') {
+    if (realtimeKey(rt.config.env)) return streamTwiml(urls, false);
+    rt.log.warn('realtime voice unavailable; the call continues in its fallback mode', { call_sid: params.callSid,
+      reason: 'no OpenAI key' });
+    await store.recordStreamHandoff(rt.sql, params.callSid, 'fallback', 'no OpenAI key');
+  }
+  return listen(greeting, 1, started.config, urls);
 }

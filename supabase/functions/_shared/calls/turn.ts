@@ -32,14 +32,14 @@ export function turnInput(w: WebhookRequest): { n: number; input: TurnInput; sto
   return { n, input: { kind: 'silence' }, stored: { kind: 'silence' } };
 }
 
-function servicesFor(rt: Runtime): BrainServices {
+export function servicesFor(rt: Runtime): BrainServices {
   return { searchKnowledge: (query, limit = 3) => store.searchKnowledge(rt.sql, query, limit) };
 }
 
-type Snapshot = TurnSnapshot & { config: AgentConfig; team: TeamMember[] };
+export type Snapshot = TurnSnapshot & { config: AgentConfig; team: TeamMember[] };
 
 /** The turn's snapshot, with the config and team from the process's copy when it is current. */
-async function loadSnapshot(rt: Runtime, callSid: string): Promise<Snapshot> {
+export async function loadSnapshot(rt: Runtime, callSid: string): Promise<Snapshot> {
   const cached = rt.turnConfig;
   const snap = await store.loadTurnContext(rt.sql, callSid, cached?.version ?? null);
   if (snap.config && snap.team) {
@@ -50,7 +50,7 @@ async function loadSnapshot(rt: Runtime, callSid: string): Promise<Snapshot> {
   return { ...snap, config: cached.agent, team: cached.team };
 }
 
-function contextFrom(snap: Snapshot, rt: Runtime, n: number, input: TurnInput, dial?: string): TurnContext {
+export function contextFrom(snap: Snapshot, rt: Runtime, n: number, input: TurnInput, dial?: string): TurnContext {
   const now = rt.now();
   return {
     callSid: snap.conversation.call_sid,
@@ -71,7 +71,7 @@ function contextFrom(snap: Snapshot, rt: Runtime, n: number, input: TurnInput, d
 }
 
 /** Keeps only a transfer to an active team member's own number, whatever the brain returned. */
-function guardTransfer(result: TurnResult, ctx: TurnContext): TurnResult {
+export function guardTransfer(result: TurnResult, ctx: TurnContext): TurnResult {
   const t = result.actions.transfer;
   if (!t) return result;
   const member = ctx.team.find((m) => m.active && m.user_id === t.user_id);
