@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../tools/stack/config.ts';
 import { playScenarioFiles, type SimTarget } from '../tools/sim/scenario.ts';
 import { extraScenarioDir, ownScenarioDir } from '../tools/test/scenario-dirs.ts';
+import { skipWithout } from './support/stack-env.ts';
 
 const env = process.env;
 const target: SimTarget | null = env.TEST_FUNCTIONS_URL && env.TEST_DB_URL && env.TEST_TWILIO_AUTH_TOKEN
@@ -39,16 +40,22 @@ const REALTIME_SUBSET = ['01-faq-company-location.json', '15-callback-friday-hal
 const extra = extraScenarioDir();
 const folders = extra ? [ownScenarioDir, extra] : [ownScenarioDir];
 
-describe.skipIf(!target)('scripted calls through the simulator', () => {
-  for (const dir of folders) {
-    it(`every scenario in ${relative(repoRoot, dir)} passes`, async () => {
-      const results = await playScenarioFiles(dir, target!);
+// Every scenario means the same in every voice mode: our own play in both, an extra set in relay
+// here and in gather through the CLI (tools/test/run.ts).
+const plays = folders.flatMap((dir) => (dir === ownScenarioDir ? ['relay', 'gather'] as const : ['relay'] as const)
+  .map((mode) => ({ dir, mode })));
+
+describe.skipIf(skipWithout({ TEST_FUNCTIONS_URL: env.TEST_FUNCTIONS_URL, TEST_DB_URL: env.TEST_DB_URL,
+  TEST_TWILIO_AUTH_TOKEN: env.TEST_TWILIO_AUTH_TOKEN }))('scripted calls through the simulator', () => {
+  for (const { dir, mode } of plays) {
+    it(`every scenario in ${relative(repoRoot, dir)} passes in ${mode} mode`, async () => {
+      const results = await playScenarioFiles(dir, { ...target!, mode });
       const failed = results.filter((r) => !r.passed).map((r) => `${r.name}: ${r.failures.join('; ')}`);
       expect(results.length).toBeGreaterThan(0);
       expect(failed).toEqual([]);
       const transfers = results.filter((r) => r.ended === 'transfer').length;
       expect(transfers).toBeGreaterThan(0);
-    }, 180_000);
+    }, 300_000);
   }
 
   it.skipIf(!target?.realtime)('the realtime subset passes as Media Streams with real audio', async () => {

@@ -2,7 +2,7 @@
  * Realtime voice mode against the test stack (the twilio-media function bridged to the local
  * Realtime stand-in), played by the simulator as Twilio Media Streams with real audio:
  * a forged handshake is refused; a barge-in clears Twilio's buffer and stores the part heard;
- * the Realtime API failing mid-call hands the call to the fallback mode, which carries on from
+ * the Realtime API failing mid-call hands the call to relay mode, which carries on from
  * the stored history.
  */
 import { readFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ function handshake(url: string, headers: Record<string, string>): Promise<number
 
 function call(from: string): CallSession {
   callers.push(from);
-  return new CallSession({ voiceUrl: `${env.functionsUrl}/twilio-voice?voice_mode=realtime`,
+  return new CallSession({ voiceUrl: `${env.functionsUrl}/twilio-voice?mode=realtime`,
     statusCallbackUrl: `${env.functionsUrl}/twilio-status`, authToken: env.authToken, accountSid: env.accountSid,
     from, to: env.number, realtime: standIn! });
 }
@@ -84,7 +84,7 @@ describe.skipIf(skip)('realtime voice mode', { concurrent: true }, () => {
     expect(session.turns[1]!.agent).toBe(full!.heard);
   }, 90_000);
 
-  it('when the Realtime API fails mid-call, the call goes on in the fallback mode from its history', async () => {
+  it('when the Realtime API fails mid-call, the call goes on in relay mode from its history', async () => {
     const from = callerUnder('+1555414');
     const session = call(from);
     await session.start();
@@ -97,9 +97,11 @@ describe.skipIf(skip)('realtime voice mode', { concurrent: true }, () => {
     const answered = await session.send({ kind: 'speech', text: 'What happens if we go over the minutes?' });
     expect(answered.agent).toMatch(/12 cents|0?\.12|twelve cents/i);
     await session.hangup();
-    const [conv] = await sql!`select voice_fallback, stream_handoff->>'next' as next from conversations
+    const [conv] = await sql!`select voice_fallback, voice_mode, stream_handoff->>'next' as next from conversations
       where call_sid = ${session.callSid}`;
     expect(conv!.voice_fallback).toMatch(/mid-call/);
+    expect(conv!.voice_mode).toBe('relay');
+    expect(session.relaySessions).toBe(1);
     expect(conv!.next).toBe('fallback');
     const turns = await agentTurns(session.callSid);
     expect(turns.map((t) => [t.turn, t.provider])).toEqual([[0, null], [1, 'openai-realtime'], [2, 'local']]);

@@ -25,7 +25,7 @@ export interface RealtimeOutcome {
 
 async function playRealtimeCall(target: SimTarget, i: number, turns: number): Promise<RealtimeOutcome> {
   const session = new CallSession({
-    voiceUrl: `${target.functionsUrl}/twilio-voice?voice_mode=realtime`, statusCallbackUrl: `${target.functionsUrl}/twilio-status`,
+    voiceUrl: `${target.functionsUrl}/twilio-voice?mode=realtime`, statusCallbackUrl: `${target.functionsUrl}/twilio-status`,
     authToken: target.authToken, accountSid: target.accountSid, from: benchCaller(i), to: target.toNumber,
     realtime: target.realtime,
   });

@@ -16,11 +16,11 @@ import postgres from 'postgres';
 import { formatProviderSummary, PROVIDERS, type ProviderName, providerKeyProblem, providerUsage, useProvider } from './provider-run.ts';
 import { repoRoot } from '../stack/config.ts';
 
-const USAGE = `usage: npm run call -- [--scenario FILE|DIR [--json] [--quiet] [--provider openai|anthropic]] [--mode gather|realtime] [--from +15555550199] [--profile dev|test] [--dial-result completed|busy|no-answer|failed]
+const USAGE = `usage: npm run call -- [--scenario FILE|DIR [--json] [--quiet] [--provider openai|anthropic]] [--mode relay|gather|realtime] [--from +15555550199] [--profile dev|test] [--dial-result completed|busy|no-answer|failed]
   without --scenario you are the caller, typing what you say; without --from the call comes from a fresh
   number (a new customer); --from ${demoCaller().number} calls as the demo customer, ${demoCaller().name}`;
 const DIAL_RESULTS = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
-const MODES = ['gather', 'realtime'];
+const MODES = ['relay', 'gather', 'realtime'];
 
 async function main(): Promise<number> {
   let values;

@@ -26,13 +26,12 @@ export function parseTypedLine(line: string): TypedCommand {
  * history stays, as for a real returning caller.
  */
 export async function runInteractive(target: SimTarget, options: { from: string; dialResult?: DialResult; mode?: SimMode }): Promise<void> {
-  const urls = webhookUrls(target.functionsUrl);
   // In realtime mode each typed line is spoken (espeak-ng) and streamed as the caller's audio.
   const session = new CallSession({
-    ...urls, voiceUrl: !options.mode || options.mode === 'config' ? urls.voiceUrl : `${urls.voiceUrl}?voice_mode=${options.mode}`,
-    realtime: target.realtime, authToken: target.authToken, accountSid: target.accountSid,
-    from: options.from, to: target.toNumber, dialResult: options.dialResult,
+    ...webhookUrls(target.functionsUrl), realtime: target.realtime, authToken: target.authToken, accountSid: target.accountSid,
+    from: options.from, to: target.toNumber, dialResult: options.dialResult, mode: !options.mode || options.mode === 'config' ? undefined : options.mode,
   });
+  let unpromptedShown = 0;
   const out = (text: string) => process.stdout.write(`${text}\n`);
   out(`calling ${target.toNumber} from ${options.from}  [${session.callSid}]`);
   out(`(${HELP})`);
@@ -53,6 +52,9 @@ export async function runInteractive(target: SimTarget, options: { from: string;
     else if ('quit' in command || 'hangup' in command) break;
     else {
       const turn = await session.send(command.input);
+      // Relay: what the agent said on its own while you were typing (it prompts after a silence).
+      for (const said of session.unprompted.slice(unpromptedShown)) out(`  (while you were quiet) agent: ${said}`);
+      unpromptedShown = session.unprompted.length;
       formatTurnLines({ ...turn, caller: null }).forEach((text) => out(text));
       for (const warning of session.warnings.slice(warningsShown)) out(`  ! ${warning}`);
       warningsShown = session.warnings.length;

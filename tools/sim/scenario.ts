@@ -17,6 +17,8 @@ export type SimTarget = {
   stackDbUrl?: string;
   /** The local Realtime API stand-in's test channel, for calls in realtime voice mode. */
   realtime?: { standInUrl: string; standInCa: string };
+  /** Pins the voice mode of every call (`--mode`); absent: the agent config's. */
+  mode?: Exclude<SimMode, 'config'>;
 };
 
 /** The outcome of one scenario; the README's JSON fields plus diagnostics. */
@@ -45,8 +47,8 @@ export function webhookUrls(functionsUrl: string): { voiceUrl: string; statusCal
  * expectation. Throws UnsafeDatabaseError (before touching anything) for a non-local database.
  * `options.sql` is an open connection the caller has already checked with assertLocalDatabase.
  */
-/** How the simulator answers: `config` lets the agent config choose; `realtime` asks for Media Streams. */
-export type SimMode = 'config' | 'gather' | 'realtime';
+/** How the simulator answers: `config` lets the agent config choose; the others pin the mode on the Voice URL. */
+export type SimMode = 'config' | 'gather' | 'relay' | 'realtime';
 
 export async function playScenario(scenario: Scenario, target: SimTarget, options: { sql?: Sql; file?: string; mode?: SimMode; hoursSet?: boolean } = {}): Promise<ScenarioResult> {
   if (!options.sql) assertLocalDatabase(target.dbUrl, await stackDbUrls(target));
@@ -58,7 +60,7 @@ export async function playScenario(scenario: Scenario, target: SimTarget, option
       const calls = [{ turns: scenario.turns, expect: scenario.expect }, ...(scenario.later_calls ?? [])];
       const played: PlayedCall[] = [];
       for (const [i, call] of calls.entries()) {
-        const one = await playCall({ ...scenario, turns: call.turns, expect: call.expect }, target, sql, options.mode ?? 'config');
+        const one = await playCall({ ...scenario, turns: call.turns, expect: call.expect }, target, sql, options.mode ?? target.mode ?? 'config');
         played.push({ ...one, failures: i === 0 ? one.failures : one.failures.map((f) => `call ${i + 1}: ${f}`) });
       }
       const first = played[0]!;
@@ -85,9 +87,8 @@ async function playCall(scenario: Scenario, target: SimTarget, sql: Sql, mode: S
   const since = await databaseNow(sql);
   const urls = webhookUrls(target.functionsUrl);
   const session = new CallSession({
-    ...urls, voiceUrl: mode === 'config' ? urls.voiceUrl : `${urls.voiceUrl}?voice_mode=${mode}`,
-    authToken: target.authToken, accountSid: target.accountSid, realtime: target.realtime,
-    from: scenario.caller, to: target.toNumber, dialResult: scenario.given.dial_result,
+    ...urls, authToken: target.authToken, accountSid: target.accountSid, realtime: target.realtime,
+    from: scenario.caller, to: target.toNumber, dialResult: scenario.given.dial_result, mode: mode === 'config' ? undefined : mode,
   });
   // Audio for every line is made before the call, as a caller knows what they will say.
   if (mode === 'realtime') await Promise.all(scenario.turns.map((t) => ('say' in t ? speak(t.say) : null)));
@@ -115,6 +116,7 @@ async function playCall(scenario: Scenario, target: SimTarget, sql: Sql, mode: S
 export async function playScenarioFiles(fileOrDir: string, target: SimTarget, onResult?: (result: ScenarioResult) => void,
   options: { mode?: SimMode; files?: string[]; concurrency?: number } = {}): Promise<ScenarioResult[]> {
   assertLocalDatabase(target.dbUrl, await stackDbUrls(target));
+  options = { ...options, mode: options.mode ?? target.mode };
   const sql = connect(target.dbUrl, options.mode === 'realtime' ? 8 : 2);
   const results: ScenarioResult[] = [];
   const play = async (loaded: Awaited<ReturnType<typeof loadScenarios>>[number], hoursSet = false): Promise<ScenarioResult> => {

@@ -18,7 +18,14 @@ export type Reject = { verb: 'Reject'; reason: 'rejected' | 'busy' };
 /** `<Connect><Stream>`: a bidirectional Media Stream; the verbs after it run when the socket closes. */
 export type Connect = { verb: 'Connect'; stream: { url: string; parameters: Record<string, string> } };
 /** A TwiML verb the simulator can run. */
-export type Verb = Say | Play | Pause | Gather | Redirect | Dial | RecordVerb | Hangup | Reject | Connect;
+/** `<Connect action><ConversationRelay url ...><Parameter/></ConversationRelay></Connect>`. */
+export type ConnectRelay = {
+  verb: 'ConnectRelay'; action?: string; method: HttpMethod; url: string; welcomeGreeting?: string;
+  language?: string; interruptible: string; dtmfDetection: boolean; parameters: Record<string, string>;
+  attributes: Record<string, string>;
+};
+/** A TwiML verb the simulator can run. */
+export type Verb = Say | Play | Pause | Gather | Redirect | Dial | RecordVerb | Hangup | Reject | ConnectRelay | Connect;
 
 /** A document Twilio would refuse: the caller hears "an application error has occurred". */
 export class TwimlError extends Error {
@@ -68,7 +75,11 @@ function toVerb(node: XmlNode): Verb {
     };
     case 'Hangup': return { verb: 'Hangup' };
     case 'Reject': return { verb: 'Reject', reason: attrs.reason === 'busy' ? 'busy' : 'rejected' };
-    case 'Connect': return { verb: 'Connect', stream: connectStream(node) };
+    case 'Connect': {
+      const noun = childrenOf(node)[0];
+      return noun && tagOf(noun) === 'Stream' && childrenOf(node).length === 1
+        ? { verb: 'Connect', stream: connectStream(node) } : toConnect(node);
+    }
     default: throw unknown(node, 'a verb of <Response>');
   }
 }
@@ -101,6 +112,36 @@ function connectStream(node: XmlNode): Connect['stream'] {
     parameters[a.name] = a.value ?? '';
   }
   return { url, parameters };
+}
+
+// Twilio's ConversationRelay: `url` is required and must be a WebSocket URL; only <Language> and
+// <Parameter> may be nested.
+function toConnect(node: XmlNode): ConnectRelay {
+  const attrs = attrsOf(node);
+  const nouns = childrenOf(node);
+  if (nouns.length !== 1 || tagOf(nouns[0]!) !== 'ConversationRelay') {
+    throw new TwimlError(`<Connect> must hold exactly one noun; the simulator plays only <ConversationRelay>, got ${nouns.map(describe).join(', ') || 'nothing'}`);
+  }
+  const relay = nouns[0]!;
+  const r = attrsOf(relay);
+  if (!r.url || !/^wss?:\/\//.test(r.url)) throw new TwimlError('<ConversationRelay> needs a ws:// or wss:// url');
+  const parameters: Record<string, string> = {};
+  for (const child of childrenOf(relay)) {
+    const tag = tagOf(child);
+    if (tag === 'Parameter') {
+      const p = attrsOf(child);
+      if (!p.name) throw new TwimlError('<Parameter> without a name');
+      parameters[p.name] = p.value ?? '';
+    } else if (tag !== 'Language') throw unknown(child, 'nested in <ConversationRelay>');
+  }
+  const interruptible = r.interruptible ?? 'any';
+  if (!['none', 'dtmf', 'speech', 'any', 'true', 'false'].includes(interruptible)) {
+    throw new TwimlError(`<ConversationRelay interruptible="${interruptible}"> is not one of none, dtmf, speech, any`);
+  }
+  return {
+    verb: 'ConnectRelay', action: attrs.action, method: methodOf(attrs), url: r.url, welcomeGreeting: r.welcomeGreeting,
+    language: r.language, interruptible, dtmfDetection: r.dtmfDetection === 'true', parameters, attributes: r,
+  };
 }
 
 function dialNumbers(node: XmlNode): string[] {

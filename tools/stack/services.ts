@@ -41,7 +41,11 @@ export function functionsEnv(layout: StackLayout): Record<string, string> {
   return {
     ...(usesLocalTwilioApi(envLocal) ? { TWILIO_API_BASE_URL: `http://127.0.0.1:${layout.twilioApiPort}` } : {}),
     ...(usesLocalRealtime(envLocal) ? standInEnv(layout) : {}),
+    // Tests' relay calls: a caller's silence counts after 2.5 s and no time is spent "speaking".
+    ...(layout.profile === 'test' ? { RELAY_SILENCE_MS: '2500', RELAY_SPEECH_MS_PER_CHAR: '0', RELAY_QUIET_MS: '300' } : {}),
     ...envLocal,
+    // The bench's scripted provider (tools/bench/scripted-llm.ts) besides what .env.local allows.
+    LLM_BASE_URL_ALLOWLIST: [envLocal.LLM_BASE_URL_ALLOWLIST, `http://127.0.0.1:${layout.benchLlmPort}`].filter(Boolean).join(','),
     SUPABASE_URL: `http://127.0.0.1:${layout.functionsPort}`,
     SUPABASE_DB_URL: layout.dbUrl,
     SUPABASE_ANON_KEY: roleKey(secrets.jwt_secret, 'anon'),
@@ -181,6 +185,8 @@ export async function startDashboard(layout: StackLayout): Promise<void> {
       PORT: String(layout.dashboardPort),
       HOST: '127.0.0.1',
       ORIGIN: layout.dashboardUrl,
+      // Without Clerk keys in .env.local, the password-less local sign-in (loopback only).
+      ...(envLocal.CLERK_JWT_KEY ? {} : { DASHBOARD_LOCAL_SIGN_IN: '1' }),
       DATABASE_URL: layout.dbUrl,
       FUNCTIONS_URL: layout.functionsUrl,
     }), health, 30_000);

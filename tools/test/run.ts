@@ -74,7 +74,7 @@ async function main(): Promise<number> {
       // (without one) on a single file, rather than playing everything twice.
       const cliTarget = extraScenarios ?? join(ownScenarioDir, '69-ask-for-human.json');
       results.push([suite, runSuite(suite, bin('vitest'), ['run', scenarioTest], env) &&
-        runSuite(suite, bin('tsx'), ['tools/sim/cli.ts', '--profile', 'test', '--scenario', cliTarget, '--quiet'], env)]);
+        runSuite(suite, bin('tsx'), ['tools/sim/cli.ts', '--profile', 'test', '--mode', 'gather', '--scenario', cliTarget, '--quiet'], env)]);
     } else {
       // Last, while the test stack is up: the clone's stack must leave it alone.
       results.push([suite, runSuite(suite, bin('vitest'), ['run', cloneTest], env)]);

@@ -34,7 +34,7 @@ Deno.test({ name: 'realtime voice mode: the answer, and what follows the stream'
   const keyless = testRuntime().rt;
 
   await t.step('with a key, the call is connected to the media stream, then asks what comes next', async () => {
-    const res = await voiceHandler(keyed)(await signedRequest('twilio-voice?voice_mode=realtime',
+    const res = await voiceHandler(keyed)(await signedRequest('twilio-voice?mode=realtime',
       callParams(newCallSid(), newCaller())));
     const doc = readTwiml(await res.text());
     assertEquals(doc.verbs, ['Connect', 'Redirect']);
@@ -45,7 +45,7 @@ Deno.test({ name: 'realtime voice mode: the answer, and what follows the stream'
 
   await t.step('without a key, the call continues in the fallback mode, said on its record', async () => {
     const callSid = newCallSid();
-    const res = await voiceHandler(keyless)(await signedRequest('twilio-voice?voice_mode=realtime',
+    const res = await voiceHandler(keyless)(await signedRequest('twilio-voice?mode=realtime',
       callParams(callSid, newCaller())));
     const doc = readTwiml(await res.text());
     assertEquals(doc.verbs, ['Gather', 'Redirect']);
@@ -56,7 +56,7 @@ Deno.test({ name: 'realtime voice mode: the answer, and what follows the stream'
   await t.step('after the stream: transfer, hang-up, resume, or the fallback from the history', async () => {
     const callSid = newCallSid();
     const from = newCaller();
-    await voiceHandler(keyed)(await signedRequest('twilio-voice?voice_mode=realtime', callParams(callSid, from)));
+    await voiceHandler(keyed)(await signedRequest('twilio-voice?mode=realtime', callParams(callSid, from)));
     const after = async () => readTwiml(await (await createHandler(keyed)(await signedRequest('twilio-media/after',
       callParams(callSid, from)))).text());
     // Nothing recorded (the function died): the fallback, and a caller who heard nothing hears the greeting.

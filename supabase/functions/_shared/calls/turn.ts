@@ -9,6 +9,8 @@ import { isWithinHours } from '../brain/hours.ts';
 import { store, type StoredInput, type TurnSnapshot } from './store.ts';
 import { renderTurn, speakingIn } from './render.ts';
 import { webhookUrls } from './urls.ts';
+import { relayHints, relayTwiml } from './relay/answer.ts';
+import { withinBudget } from '../budget/budget.ts';
 import type { WebhookRequest } from './webhook.ts';
 import { callLanguage, notice } from '../compliance/notices.ts';
 import { privacyStep } from './privacy.ts';
@@ -71,7 +73,7 @@ export function contextFrom(snap: Snapshot, rt: Runtime, n: number, input: TurnI
 }
 
 /** Keeps only a transfer to an active team member's own number, whatever the brain returned. */
-export function guardTransfer(result: TurnResult, ctx: TurnContext): TurnResult {
+export function guardTransfer<T extends TurnResult>(result: T, ctx: TurnContext): T {
   const t = result.actions.transfer;
   if (!t) return result;
   const member = ctx.team.find((m) => m.active && m.user_id === t.user_id);
@@ -85,9 +87,18 @@ export async function takeTurn(rt: Runtime, w: WebhookRequest): Promise<string> 
   const snap = await loadSnapshot(rt, w.params.callSid);
   rt.lastKnown.agent = snap.config;
   rt.lastKnown.team = snap.team;
+  // A retried webhook (Twilio got no answer in time): the answer is already stored, so it is
+  // replayed by record_turn without running any provider again (no second cost, no second action).
+  if (snap.history.some((h) => h.turn === n && h.role === 'agent')) {
+    const replayed = await store.recordTurn(rt.sql, { callSid: w.params.callSid, turn: n, input: stored, reply: '',
+      meta: {} as TurnResult['meta'], state: snap.conversation.state ?? {}, actions: {} });
+    return renderTurn(replayed.reply, replayed.actions, n, speakingIn(snap.config, replayed.language),
+      webhookUrls(rt.config.publicFunctionsUrl), w.params.to);
+  }
   const ctx = contextFrom(snap, rt, n, input, dial);
   const privacy = await privacyStep(rt, snap, ctx, Boolean(dial));
-  const result = privacy.result ?? guardTransfer(await rt.brain(snap.config).turn(ctx, servicesFor(rt)), ctx);
+  const agent = await withinBudget(rt.budget, snap.config);
+  const result = privacy.result ?? guardTransfer(await rt.brain(agent).turn(ctx, servicesFor(rt)), ctx);
   // A caller who spoke card or bank details hears why they were left out.
   const reply = [
     w.redactions.length ? notice('cardWarning', callLanguage(ctx.state, snap.config.language, w.params.speechResult)) : '',
@@ -95,10 +106,16 @@ export async function takeTurn(rt: Runtime, w: WebhookRequest): Promise<string> 
     result.reply,
   ].filter(Boolean).join(' ');
   const latency = Math.round(performance.now() - w.receivedAt);
+  // A relay call comes here only for the turn after a transfer that did not connect.
+  const relay = snap.conversation.voice_mode === 'relay';
   const recorded = await store.recordTurn(rt.sql, {
     callSid: w.params.callSid, turn: n, input: stored, reply,
-    meta: { ...result.meta, latency_ms: latency }, state: result.state, actions: result.actions,
+    meta: { ...result.meta, latency_ms: latency, voice_mode: relay ? 'relay' : 'gather' }, state: result.state,
+    actions: result.actions,
   });
+  if (relay && !recorded.actions.transfer && !recorded.actions.hangup) {
+    return relayTwiml(rt.config.publicFunctionsUrl, snap.config, { greeting: recorded.reply, hints: await relayHints(rt) });
+  }
   return renderTurn(recorded.reply, recorded.actions, n, speakingIn(snap.config, recorded.language),
     webhookUrls(rt.config.publicFunctionsUrl), w.params.to);
 }

@@ -6,6 +6,8 @@ import { crmSync } from './crm/handler.ts';
 import { placeCallback } from './callbacks/handler.ts';
 import { probe } from './probe.ts';
 import { deleteRecording, startRecording } from './recordings/handler.ts';
+import { sendSatisfactionSurvey } from './satisfaction/handler.ts';
+import { closeIdleCall } from './idle/handler.ts';
 
 export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = Object.freeze({
   analyse_call: analyseCallJob,
@@ -14,6 +16,8 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = Object.freeze(
   place_callback: placeCallback,
   start_recording: startRecording,
   delete_recording: deleteRecording,
+  satisfaction_sms: sendSatisfactionSurvey,
+  close_idle_call: closeIdleCall,
   probe,
 });
 

@@ -4,6 +4,7 @@ import type { WebhookRequest } from '../webhook.ts';
 import { loadSnapshot } from '../turn.ts';
 import { webhookUrls } from '../urls.ts';
 import { afterStreamTwiml } from './twiml.ts';
+import { relayHints } from '../relay/answer.ts';
 
 export async function afterStream(rt: Runtime, w: WebhookRequest): Promise<string> {
   const snap = await loadSnapshot(rt, w.params.callSid);
@@ -17,5 +18,6 @@ export async function afterStream(rt: Runtime, w: WebhookRequest): Promise<strin
     greeting: snap.history.find((h) => h.role === 'agent')?.content ?? null,
     agent: snap.config,
     businessNumber: w.params.to,
+    relay: { publicBase: rt.config.publicFunctionsUrl, hints: c.stream_handoff?.next === 'fallback' ? await relayHints(rt) : '' },
   }, webhookUrls(rt.config.publicFunctionsUrl));
 }

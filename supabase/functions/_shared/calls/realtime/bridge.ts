@@ -8,6 +8,7 @@
  * hang-up, session renewal, fallback), the handoff is recorded and Twilio's socket closed: Twilio
  * then runs the verb after </Connect>, which reads the handoff.
  */
+import { redactSensitive } from '../../compliance/redact.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { errorFields } from '../../runtime/log.ts';
 import type { TurnActions, TurnInput } from '../../brain/types.ts';
@@ -164,7 +165,9 @@ export class RealtimeBridge {
         this.turn.stoppedAt = performance.now();
         return;
       case 'conversation.item.input_audio_transcription.completed': {
-        const text = String(e.transcript ?? '').trim();
+        // Card, SSN and bank numbers become markers before the database or a log sees them (the
+        // model itself heard the audio: what it is sent cannot be taken back).
+        const text = redactSensitive(String(e.transcript ?? '').trim()).text;
         this.turn ??= this.newTurn(null);
         const before = this.turn.input?.kind === 'speech' ? this.turn.input.text : '';
         this.turn.input = text || before ? { kind: 'speech', text: [before, text].filter(Boolean).join(' ') }
@@ -320,7 +323,8 @@ export class RealtimeBridge {
         await store.recordTurn(this.rt.sql, {
           callSid: this.callSid, turn: t.n, input: t.input ?? { kind: 'silence' }, reply: t.reply.trim(),
           meta: { provider: 'openai-realtime', latency_ms: Math.round(latency), tokens_in: 0, tokens_out: 0,
-            cost_usd: 0, tools: t.tools, ...(interrupted ? { intent: 'interrupted' } : {}) },
+            cost_usd: 0, tools: t.tools, voice_mode: 'realtime', first_token_ms: Math.round(latency),
+            ...(interrupted ? { intent: 'interrupted', interrupted: true } : {}) },
           state: snap.conversation.state ?? {}, actions: t.actions,
         });
       } catch (err) {
