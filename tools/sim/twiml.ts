@@ -120,7 +120,7 @@ function toConnect(node: XmlNode): ConnectRelay {
   const attrs = attrsOf(node);
   const nouns = childrenOf(node);
   if (nouns.length !== 1 || tagOf(nouns[0]!) !== 'ConversationRelay') {
-    throw new TwimlError(`<Connect> must hold exactly one noun; the simulator plays only <ConversationRelay>, got ${nouns.map(describe).join(', ') || 'nothing'}`);
+    throw new TwimlError(`<Connect> must hold exactly one noun; the simulator plays only <ConversationRelay> and <Stream>, got ${nouns.map(describe).join(', ') || 'nothing'}`);
   }
   const relay = nouns[0]!;
   const r = attrsOf(relay);

@@ -8,6 +8,7 @@ import { createHandler } from './handler.ts';
 import { LOST_YOU } from '../_shared/calls/realtime/twiml.ts';
 
 const STREAM_URL = `${PUBLIC_BASE.replace(/^http/, 'ws')}/twilio-media`;
+const RELAY_URL = `${PUBLIC_BASE.replace(/^http/, 'ws')}/twilio-relay`;
 
 function upgradeRequest(signature: string | null): Request {
   const headers: Record<string, string> = { upgrade: 'websocket', connection: 'Upgrade',
@@ -43,12 +44,14 @@ Deno.test({ name: 'realtime voice mode: the answer, and what follows the stream'
     assertEquals(doc.text('Redirect'), `${PUBLIC_BASE}/twilio-media/after`);
   });
 
-  await t.step('without a key, the call continues in the fallback mode, said on its record', async () => {
+  await t.step('without a key, the call continues in relay mode, said on its record', async () => {
     const callSid = newCallSid();
     const res = await voiceHandler(keyless)(await signedRequest('twilio-voice?mode=realtime',
       callParams(callSid, newCaller())));
     const doc = readTwiml(await res.text());
-    assertEquals(doc.verbs, ['Gather', 'Redirect']);
+    assertEquals(doc.verbs, ['Connect']);
+    assertEquals(doc.attr('ConversationRelay', 'url'), RELAY_URL);
+    assertMatch(doc.attr('ConversationRelay', 'welcomeGreeting') ?? '', /Thanks for calling/);
     const [row] = await db`select voice_fallback from conversations where call_sid = ${callSid}`;
     assertEquals(row.voice_fallback, 'no OpenAI key');
   });
@@ -59,14 +62,14 @@ Deno.test({ name: 'realtime voice mode: the answer, and what follows the stream'
     await voiceHandler(keyed)(await signedRequest('twilio-voice?mode=realtime', callParams(callSid, from)));
     const after = async () => readTwiml(await (await createHandler(keyed)(await signedRequest('twilio-media/after',
       callParams(callSid, from)))).text());
-    // Nothing recorded (the function died): the fallback, and a caller who heard nothing hears the greeting.
+    // Nothing recorded (the function died): relay takes over, and a caller who heard nothing hears the greeting.
     const lost = await after();
-    assertEquals(lost.verbs, ['Gather', 'Redirect']);
-    assertMatch(lost.says[0], /Thanks for calling|LegacyAI|help/i);
+    assertEquals([lost.verbs, lost.attr('ConversationRelay', 'url')], [['Connect'], RELAY_URL]);
+    assertMatch(lost.attr('ConversationRelay', 'welcomeGreeting') ?? '', /Thanks for calling|LegacyAI|help/i);
     await db`select public.record_turn(${callSid}, 1, '{"kind":"speech","text":"hello"}', 'Hi there.', '{}', '{}', '{}')`;
     await db`select public.record_stream_handoff(${callSid}, 'fallback', 'realtime API closed the session mid-call')`;
     const fallback = await after();
-    assertEquals([fallback.says[0], fallback.attr('Gather', 'action')], [LOST_YOU, `${PUBLIC_BASE}/twilio-turn?n=2`]);
+    assertEquals([fallback.verbs, fallback.attr('ConversationRelay', 'welcomeGreeting')], [['Connect'], LOST_YOU]);
     await db`select public.record_stream_handoff(${callSid}, 'resume', 'session limit')`;
     const resumed = await after();
     assertEquals([resumed.verbs, resumed.attr('Parameter', 'value')], [['Connect', 'Redirect'], '1']);
