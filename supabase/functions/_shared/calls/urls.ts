@@ -3,6 +3,10 @@ export interface WebhookUrls {
   turn(n: number, extra?: Record<string, string>): string;
   dialAction(n: number): string;
   recording(): string;
+  /** The Media Streams socket (ws/wss; Twilio takes no query string here). */
+  mediaStream(): string;
+  /** What Twilio requests when the media stream closes (the verb after </Connect>). */
+  afterStream(): string;
 }
 
 export function webhookUrls(publicBase: string): WebhookUrls {
@@ -14,6 +18,8 @@ export function webhookUrls(publicBase: string): WebhookUrls {
     turn: (n, extra = {}) => url('twilio-turn', { n: String(n), ...extra }),
     dialAction: (n) => url('twilio-status/dial', { n: String(n) }),
     recording: () => url('twilio-status/recording'),
+    mediaStream: () => `${publicBase.replace(/^http/, 'ws')}/twilio-media`,
+    afterStream: () => url('twilio-media/after'),
   };
 }
 
