@@ -56,6 +56,17 @@ Deno.test({ name: 'realtime voice mode: the answer, and what follows the stream'
     assertEquals(row.voice_fallback, 'no OpenAI key');
   });
 
+  await t.step('with the month\'s AI budget spent, the call goes on in relay mode, said on its record', async () => {
+    const spent = testRuntime({ budget: { exhausted: () => Promise.resolve(true) } }, { OPENAI_REALTIME_API_KEY: 'sk-test' }).rt;
+    const callSid = newCallSid();
+    const doc = readTwiml(await (await voiceHandler(spent)(await signedRequest('twilio-voice?mode=realtime',
+      callParams(callSid, newCaller())))).text());
+    assertEquals([doc.verbs, doc.attr('ConversationRelay', 'url')], [['Connect'], RELAY_URL]);
+    const [row] = await db`select voice_fallback from conversations where call_sid = ${callSid}`;
+    assertEquals(row.voice_fallback, 'AI budget spent');
+    await spent.sql.end();
+  });
+
   await t.step('after the stream: transfer, hang-up, resume, or the fallback from the history', async () => {
     const callSid = newCallSid();
     const from = newCaller();

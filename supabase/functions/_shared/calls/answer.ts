@@ -35,10 +35,12 @@ export async function answerCall(rt: Runtime, w: WebhookRequest): Promise<string
   const urls = webhookUrls(rt.config.publicFunctionsUrl);
   const mode = voiceModeFor(started.config, w.query);
   if (mode === 'realtime') {
-    if (realtimeKey(rt.config.env)) return streamTwiml(urls, false);
-    rt.log.warn('realtime voice unavailable; the call continues in relay mode', { call_sid: params.callSid,
-      reason: 'no OpenAI key' });
-    await store.recordStreamHandoff(rt.sql, params.callSid, 'fallback', 'no OpenAI key');
+    // The month's AI budget spent: relay's turns then run on the offline engine (see budget.ts).
+    const reason = !realtimeKey(rt.config.env) ? 'no OpenAI key'
+      : await rt.budget.exhausted(started.config.id) ? 'AI budget spent' : null;
+    if (!reason) return streamTwiml(urls, false);
+    rt.log.warn('realtime voice unavailable; the call continues in relay mode', { call_sid: params.callSid, reason });
+    await store.recordStreamHandoff(rt.sql, params.callSid, 'fallback', reason);
   }
   if (mode !== 'gather') {
     return relayTwiml(rt.config.publicFunctionsUrl, started.config, { greeting, hints: await relayHints(rt) });
