@@ -540,6 +540,26 @@ describe.skipIf(skipWithout({ TEST_DB_URL: dbUrl }))('dashboard in the browser',
     }
   });
 
+  it('the calls list shows a new call and its outcome as they happen, without a reload', async () => {
+    const { ctx, page } = await signIn(browser, dash.url, MEMBER);
+    try {
+      await page.goto(`${dash.url}/calls`);
+      await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+      const number = `+1555016${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
+      const row = page.locator('tbody tr', { hasText: number });
+      expect(await row.count()).toBe(0);
+      const live = await startCall(sql, number);
+      await expect.poll(() => row.count(), { timeout: 3000 }).toBe(1);
+      const during = (await row.textContent())!;
+      await finish(sql, live.callSid, 42);
+      await expect.poll(async () => (await row.textContent())!, { timeout: 3000 }).not.toBe(during);
+      expect(await row.textContent()).toMatch(/0:42|42 ?s/);
+      expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('resumes after the stream drops, without losing or repeating a line', async () => {
     const { ctx, page } = await signIn(browser, dash.url, MEMBER);
     // The page talks to the dashboard through a proxy that can cut the connection (cookies are
