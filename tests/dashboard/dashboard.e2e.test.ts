@@ -268,6 +268,8 @@ describe.skipIf(skipWithout({ TEST_DB_URL: dbUrl }))('dashboard in the browser',
       const csv = readFileSync((await bulk.path())!, 'utf8').trim().split('\r\n');
       expect(csv[0]).toBe('name,company,phone_number,email,lead_status,lead_score,deal_value_usd,owner_name,need,timeline,next_action,next_action_at,call_count,last_call_at');
       expect(csv).toHaveLength(3);
+      const [audited] = await sql<{ detail: unknown }[]>`select detail from audit_log where action = 'leads.export' order by id desc limit 1`;
+      expect(audited?.detail).toEqual({ count: 2 });
       expect(csv[1].startsWith(`${tag} Best,'=cmd(),'+1555`)).toBe(true); // no cell starts a formula, numbers included
       expect(csv[1]).toContain(',contacted,90,2500.5,Jordan Lee,');
       expect(csv[2].startsWith(`${tag} Low,Low Co,`)).toBe(true);
@@ -436,6 +438,10 @@ describe.skipIf(skipWithout({ TEST_DB_URL: dbUrl }))('dashboard in the browser',
     expect(csv[0]).toBe('day,total_calls,escalations,avg_duration_seconds,avg_sentiment,total_cost_usd,cost_per_call,latency_p50,latency_p95,source');
     expect(csv).toHaveLength(8);
     expect(Number(csv[7].split(',')[1])).toBeGreaterThanOrEqual(1);
+    // The export is in the audit log, with the member and the range, nothing more.
+    const [audited] = await sql<{ detail: unknown }[]>`select detail from audit_log
+      where action = 'analytics.export' and actor = ${MEMBER} order by id desc limit 1`;
+    expect(audited?.detail).toEqual({ days: 7 });
     await ctx.close();
   });
 
