@@ -16,6 +16,10 @@ const FUNCTION_WORDS = new Set(
     'está esta correcto exacto perfecto adiós adios hasta nada por favor prefiero mejor ok vale').split(' '),
 );
 
+/** An hour as said before "de la mañana": "3", "10:30", "tres", "diez y media". */
+const SPANISH_HOUR = '(?:\\d{1,2}(?::\\d{2})?|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce)' +
+  '(?: y (?:media|cuarto))?';
+
 const RULES: [RegExp, string][] = [
   // Identity and details.
   [/\b(?:me llamo|mi nombre es|soy)\b/g, 'my name is'],
@@ -80,9 +84,12 @@ const RULES: [RegExp, string][] = [
   [/\bpasado mañana\b/g, 'the day after tomorrow'],
   [/\bmañana por la mañana\b/g, 'tomorrow morning'],
   [/\bmañana por la tarde\b/g, 'tomorrow afternoon'],
-  [/\b(?:de|por) la (?:mañana|manana)\b/g, 'am'],
-  [/\b(?:de|por) la tarde\b/g, 'pm'],
-  [/\b(?:de|por) la noche\b/g, 'pm'],
+  // After an hour, the part of the day is AM or PM; on its own ("el viernes por la mañana") it is the part of the day.
+  [new RegExp(`\\b(${SPANISH_HOUR}) (?:de|por|en) la (?:mañana|manana)\\b`, 'g'), '$1 am'],
+  [new RegExp(`\\b(${SPANISH_HOUR}) (?:de|por|en) la (?:tarde|noche)\\b`, 'g'), '$1 pm'],
+  [/\b(?:de|por|en) la (?:mañana|manana)\b/g, 'in the morning'],
+  [/\b(?:de|por|en) la tarde\b/g, 'in the afternoon'],
+  [/\b(?:de|por|en) la noche\b/g, 'in the evening'],
   [/\b(?:mañana|manana)\b/g, 'tomorrow'],
   [/\bhoy\b/g, 'today'],
   [/\bmediodía|mediodia\b/g, 'noon'],
