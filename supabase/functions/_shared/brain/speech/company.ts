@@ -4,7 +4,7 @@
  * practice is called Orchard Dental", or a bare answer to "what's the name of your company?".
  */
 import { looksLikeQuestion, titleWord, type Utterance } from './text.ts';
-import { NAME_FILLERS, nameToken, skipFillers } from './names.ts';
+import { NAME_FILLERS, nameToken, restated, skipFillers } from './names.ts';
 
 const COMPANY_FILLERS = new Set([
   ...NAME_FILLERS,
@@ -229,8 +229,12 @@ function plausibleCompany(c: string | null): string | null {
   return c;
 }
 
-/** The caller's company in `u`, or null. */
+/** The caller's company in `u`, or null; one restated after "I mean" or "actually" wins. */
 export function extractCompany(u: Utterance, opts: CompanyOptions = {}): string | null {
+  return restated(u, opts, companyIn) ?? companyIn(u, opts);
+}
+
+function companyIn(u: Utterance, opts: CompanyOptions): string | null {
   const expectCompany = !!opts.expect;
   for (const m of u.text.matchAll(STRONG_COMPANY)) {
     const at = u.starts.indexOf(m.index! + m[0].length + 1);
