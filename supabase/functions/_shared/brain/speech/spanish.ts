@@ -97,6 +97,12 @@ const RULES: [RegExp, string][] = [
 
   [/\bel próximo|el proximo|la próxima|la proxima\b/g, 'next'],
   [/\bsemana\b/g, 'week'],
+  // Timelines: "este mes", "el próximo mes", "lo antes posible".
+  [/\b(?:lo antes posible|cuanto antes|lo más pronto posible|lo mas pronto posible)\b/g, 'as soon as possible'],
+  [/\b(?:este|esta) (week|mes|año|ano)\b/g, 'this $1'],
+  [/\bmeses\b/g, 'months'],
+  [/\bmes\b/g, 'month'],
+  [/\b(?:año|ano)\b/g, 'year'],
   [/\blunes\b/g, 'monday'],
   [/\bmartes\b/g, 'tuesday'],
   [/\bmiércoles|miercoles\b/g, 'wednesday'],
