@@ -112,6 +112,8 @@ const NOT_NAME_WORDS = new Set([
   'afternoon',
   'evening',
   'tonight',
+  // Spanish "and", which the gloss leaves as said: "Soy Lucía Gómez y trabajo en ...".
+  'y',
 ]);
 const NAME_PARTICLES = new Set([
   'de',

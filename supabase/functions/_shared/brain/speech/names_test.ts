@@ -101,7 +101,17 @@ Deno.test('extractName: a name restated after "I mean" or "actually" wins', () =
 
 Deno.test('extractCompany: a company restated after a correction wins', () => {
   eq(extractCompany(utterance("I'm with Acme, I mean Acme Plumbing")), 'Acme Plumbing');
-  eq(extractCompany(utterance('my company is Orchard Dental, actually Orchard Dental Group')), 'Orchard Dental Group');
+  eq(
+    extractCompany(utterance('my company is Orchard Dental, actually Orchard Dental Group')),
+    'Orchard Dental Group',
+  );
   eq(extractCompany(utterance("I'm calling from Summit Fitness. Actually, never mind.")), 'Summit Fitness');
   eq(extractCompany(utterance("I'm with Acme. Actually I'd like to hear about pricing")), 'Acme');
+});
+
+Deno.test('extractCompany: "Name, from Company" with a comma, and names with accents', () => {
+  eq(extractCompany(utterance("I'm Dana, from Acme Plumbing")), 'Acme Plumbing');
+  eq(extractCompany(utterance('this is José Peña with Peña Roofing')), 'Peña Roofing');
+  eq(extractCompany(utterance('Renée Dubois, from Dubois Bakery'), { afterName: true }), 'Dubois Bakery');
+  eq(extractCompany(utterance("I'm calling, from my car")), null);
 });

@@ -5,6 +5,7 @@
  * companies and addresses pass through untouched. The reply is composed in Spanish elsewhere; this
  * is only for understanding.
  */
+import { markCompanyFrom } from './spanish_company.ts';
 
 /** Words that start a sentence but never a name: lowered so the cues see them. */
 const FUNCTION_WORDS = new Set(
@@ -23,8 +24,15 @@ const SPANISH_HOUR = '(?:\\d{1,2}(?::\\d{2})?|una|uno|dos|tres|cuatro|cinco|seis
 const RULES: [RegExp, string][] = [
   // Identity and details.
   [/\b(?:me llamo|mi nombre es|soy)\b/g, 'my name is'],
-  [/\b(?:mi|nuestra) (?:empresa|compañía|compania|negocio|clínica|clinica|consultorio|tienda|restaurante) (?:se llama|es)\b/g, 'my company is'],
-  [/\b(?:trabajo|llamo) (?:en|de|desde) (?:la empresa )?/g, 'i work at '],
+  [/\ble habla\b/g, 'this is'],
+  [/\b(?:mi|nuestra) (?:empresa|compañía|compania|negocio|clínica|clinica|consultorio|tienda|restaurante) se llama\b/g, 'my company is called'],
+  [/\b(?:mi|nuestra) (?:empresa|compañía|compania|negocio|clínica|clinica|consultorio|tienda|restaurante) es\b/g, 'my company is'],
+  [/\bel nombre de (?:mi|la|nuestra) (?:empresa|compañía|compania|negocio) es\b/g, 'my company is called'],
+  [/\b(?:le |les )?(?:llamo|hablo) de parte de\b/g, "i'm calling from"],
+  [/\bde parte de\b/g, 'from'],
+  [/\b(?:trabajo|llamo) (?:en|de|desde) (?:la (?:empresa|compañía|compania) )?/g, 'i work at '],
+  [/\btrabajo para (?:la (?:empresa|compañía|compania) )?/g, 'i work for '],
+  [/\b(?:de|desde) la (?:empresa|compañía|compania)\b/g, 'from'],
   [/\bmi (?:correo|correo electrónico|correo electronico|email|e-mail|mail) es\b/g, 'my email is'],
   [/\barroba\b/g, 'at'],
   [/\bpunto\b/g, 'dot'],
@@ -142,6 +150,7 @@ export function glossSpanish(text: string): string {
   // Cue words are matched in lower case; a capitalised word that is not common Spanish (a name) is kept.
   out = out.replace(/[\p{L}']+/gu, (w) => (/^\p{Lu}/u.test(w) && !FUNCTION_WORDS.has(w.toLowerCase()) ? w : w.toLowerCase()));
   for (const [re, to] of UNICODE_RULES) out = out.replace(re, to);
+  out = markCompanyFrom(out);
   // Half and quarter hours once the hour is a digit.
   out = out.replace(/\b(at \d{1,2}) y media\b/g, '$1:30').replace(/\b(at \d{1,2}) y cuarto\b/g, '$1:15');
   return out.replace(/\s+:/g, ':').replace(/\s+/g, ' ').trim();
