@@ -76,7 +76,9 @@ function booked(text: string, now = WED): string | null {
   const w = parseWhen(text, now, NY);
   if (!w?.at) return w?.date ? `${w.date.month}/${w.date.day}` : null;
   const c = wallClock(w.at, NY);
-  if (w.vague) return `${c.month}/${c.day} ${c.hour < 12 ? 'morning' : c.hour < 17 ? 'afternoon' : 'evening'}`;
+  if (w.vague) {
+    return `${c.month}/${c.day} ${c.hour < 12 ? 'morning' : c.hour < 17 ? 'afternoon' : 'evening'}`;
+  }
   return `${c.month}/${c.day} ${c.hour}:${String(c.minute).padStart(2, '0')}`;
 }
 
@@ -121,7 +123,10 @@ Deno.test('parseWhen: a corrected time reads back the same from its text', () =>
 
 Deno.test('parseWhen: Spanish corrections, through the English gloss', () => {
   const es = (text: string) => booked(glossSpanish(text));
-  eq(es('¿Me pueden llamar el jueves a las 3 de la tarde? No, mejor el viernes por la mañana.'), '11/27 morning');
+  eq(
+    es('¿Me pueden llamar el jueves a las 3 de la tarde? No, mejor el viernes por la mañana.'),
+    '11/27 morning',
+  );
   eq(es('el lunes a las 10, digo, a las 11'), '11/30 11:00');
   eq(es('mañana a las cuatro, en realidad a las cinco'), '11/26 17:00');
   eq(es('Llámenme el jueves a las tres. Mejor el viernes a las diez.'), '11/27 10:00');
