@@ -4,7 +4,7 @@
  * practice is called Orchard Dental", or a bare answer to "what's the name of your company?".
  */
 import { looksLikeQuestion, titleWord, type Utterance } from './text.ts';
-import { NAME_FILLERS, nameToken, skipFillers } from './names.ts';
+import { NAME_FILLERS, nameToken, restated, skipFillers } from './names.ts';
 
 const COMPANY_FILLERS = new Set([
   ...NAME_FILLERS,
@@ -130,8 +130,33 @@ const COMPANY_END = new Set([
   'my',
   'thanks',
   'thank',
+  // The same boundaries in a Spanish caller's words, which the gloss leaves as they were said.
+  'y',
+  'que',
+  'para',
+  'porque',
+  'pero',
+  'por',
+  'con',
+  'en',
+  'me',
+  'le',
+  'les',
+  'es',
+  'somos',
+  'quiero',
+  'quisiera',
+  'queremos',
+  'necesito',
+  'necesitamos',
+  'tengo',
+  'tenemos',
+  'estoy',
+  'estamos',
+  'busco',
+  'buscamos',
 ]);
-const SMALL_WORDS = new Set(['of', 'and', 'the', 'for', 'at', 'de', 'la', 'by', '&']);
+const SMALL_WORDS = new Set(['of', 'and', 'the', 'for', 'at', 'de', 'la', 'y', 'by', '&']);
 
 /** Company tokens from `i`: up to six, stopping at a clause boundary. */
 function companyAt(u: Utterance, i: number): string | null {
@@ -141,7 +166,7 @@ function companyAt(u: Utterance, i: number): string | null {
   for (let j = i; j < u.tokens.length && out.length < 6; j++) {
     const w = u.lower[j];
     if (
-      COMPANY_END.has(w) && !(w === 'and' && out.length && /^[A-Z]/.test(u.tokens[j + 1] ?? '') &&
+      COMPANY_END.has(w) && !((w === 'and' || w === 'y') && out.length && /^\p{Lu}/u.test(u.tokens[j + 1] ?? '') &&
         u.lower[j + 1] !== 'i')
     ) break;
     if (!/^[\p{L}\p{N}&'.-]+$/u.test(w)) break;
@@ -229,8 +254,12 @@ function plausibleCompany(c: string | null): string | null {
   return c;
 }
 
-/** The caller's company in `u`, or null. */
+/** The caller's company in `u`, or null; one restated after "I mean" or "actually" wins. */
 export function extractCompany(u: Utterance, opts: CompanyOptions = {}): string | null {
+  return restated(u, opts, companyIn) ?? companyIn(u, opts);
+}
+
+function companyIn(u: Utterance, opts: CompanyOptions): string | null {
   const expectCompany = !!opts.expect;
   for (const m of u.text.matchAll(STRONG_COMPANY)) {
     const at = u.starts.indexOf(m.index! + m[0].length + 1);
@@ -254,18 +283,20 @@ export function extractCompany(u: Utterance, opts: CompanyOptions = {}): string 
     }
   }
   // "I'm Tom Becker from Becker Plumbing", "it's Dana with Orchard Dental"
+  // Names may carry accents ("Lucía Gómez, from ..." in a Spanish caller's gloss).
   const intro =
-    /\b(?:i'm|im|i am|this is|it's|its|name is|name's|names)(?: [a-z'-]+| \.){1,4}? (?:from|with) /.exec(
-      u.text,
-    ) ??
-      (opts.afterName ? new RegExp(`^${LEAD_IN}(?:[a-z'-]+ ){1,3}(?:from|with|of|at) `).exec(u.text) : null);
+    /\b(?:i'm|im|i am|this is|it's|its|name is|name's|names)(?: [\p{L}'-]+| \.){1,4}?(?: ,)? (?:from|with) /u
+      .exec(u.text) ??
+      (opts.afterName
+        ? new RegExp(`^${LEAD_IN}(?:[\\p{L}'-]+ ){1,3}(?:, )?(?:from|with|of|at) `, 'u').exec(u.text)
+        : null);
   if (intro) {
     const company = plausibleCompany(companyAt(u, u.starts.indexOf(intro.index + intro[0].length)));
     if (company) return company;
   }
   // An answer to "may I have your name?": "Luis Ortega, Ortega Roofing".
   const comma = opts.afterName
-    ? new RegExp(`^${LEAD_IN}(?:[a-z'-]+ ){1,3}, (?:(?:from|with|at|of|and|i'm with|i work at) )?`).exec(
+    ? new RegExp(`^${LEAD_IN}(?:[\\p{L}'-]+ ){1,3}, (?:(?:from|with|at|of|and|i'm with|i work at) )?`, 'u').exec(
       u.text,
     )
     : null;

@@ -6,7 +6,8 @@
  * "I'm interested" or "this is ridiculous".
  */
 import nlp from 'compromise';
-import { looksLikeQuestion, STOPWORDS, titleWord, type Utterance } from './text.ts';
+import { looksLikeQuestion, STOPWORDS, titleWord, type Utterance, utterance } from './text.ts';
+import { correctionSplits } from './correction.ts';
 
 const tagCache = new Map<string, Set<string>>();
 /** compromise's tags for one lower-case word (cached: the lexicon lookup is the slow part). */
@@ -111,6 +112,8 @@ const NOT_NAME_WORDS = new Set([
   'afternoon',
   'evening',
   'tonight',
+  // Spanish "and", which the gloss leaves as said: "Soy Lucía Gómez y trabajo en ...".
+  'y',
 ]);
 const NAME_PARTICLES = new Set([
   'de',
@@ -199,8 +202,40 @@ export interface NameOptions {
   weakCues?: boolean;
 }
 
-/** The caller's name in `u`, title-cased, or null. */
+/**
+ * The caller's name in `u`, title-cased, or null. A name restated after a correction ("my name is
+ * Jon, I mean John", "this is Dana, actually Diana Ross") wins over the one before it.
+ */
 export function extractName(u: Utterance, opts: NameOptions = {}): string | null {
+  return restated(u, opts, nameIn) ?? nameIn(u, opts);
+}
+
+/**
+ * What a parser finds after the caller's last correction, when what came before it held a value of
+ * that kind too. A bare value after the marker counts only in a short tail that starts like a
+ * name ("..., I mean John Smith"), not in a new sentence ("..., actually Grace told me to call").
+ */
+export function restated<O extends { expect?: boolean }>(
+  u: Utterance,
+  opts: O,
+  find: (u: Utterance, opts: O) => string | null,
+): string | null {
+  for (const { before, after } of correctionSplits(u.raw)) {
+    if (!find(utterance(before), opts)) continue;
+    const tail = utterance(after);
+    const cued = find(tail, opts);
+    if (cued) return cued;
+    const words = tail.lower.filter((w) => /\p{L}/u.test(w));
+    const first = skipFillers(tail, 0, NAME_FILLERS);
+    if (words.length <= 4 && first < tail.tokens.length && nameToken(tail.tokens[first], false)) {
+      const bare = find(tail, { ...opts, expect: true });
+      if (bare) return bare;
+    }
+  }
+  return null;
+}
+
+function nameIn(u: Utterance, opts: NameOptions): string | null {
   const expectName = !!opts.expect;
   const cues: [RegExp, boolean][] = [[STRONG_NAME, true]];
   if (opts.weakCues !== false) cues.push([WEAK_NAME, expectName]);

@@ -81,3 +81,37 @@ Deno.test('extractCompany: "Name, Company", "Name with Company", "I\'m at Compan
   ];
   for (const [said, afterName, want] of cases) eq(extractCompany(utterance(said), { afterName }), want, said);
 });
+
+Deno.test('extractName: a name restated after "I mean" or "actually" wins', () => {
+  const cases: [string, string | null][] = [
+    ['My name is Jon, I mean John Smith', 'John Smith'],
+    ["I'm Dana, actually it's Diana Ross", 'Diana Ross'],
+    ['this is Kate Brown, sorry, I mean Katie Brown', 'Katie Brown'],
+    ['my name is Sam. Scratch that, it is Samantha', 'Samantha'],
+    // Not a restated name: a new sentence, a question, or nothing after the marker.
+    ['Hi, this is Dana. Actually, can someone call me tomorrow at 2?', 'Dana'],
+    ["My name is Dana Whitfield, actually I'm calling about pricing", 'Dana Whitfield'],
+    ['my name is Dana, I mean, if that helps', 'Dana'],
+    ['This is Dana. Actually, never mind.', 'Dana'],
+    ['my name is actually Sarah', 'Sarah'],
+  ];
+  for (const [said, want] of cases) eq(extractName(utterance(said)), want, said);
+  eq(extractName(utterance('priya shah, I mean priya shaw'), { expect: true }), 'Priya Shaw');
+});
+
+Deno.test('extractCompany: a company restated after a correction wins', () => {
+  eq(extractCompany(utterance("I'm with Acme, I mean Acme Plumbing")), 'Acme Plumbing');
+  eq(
+    extractCompany(utterance('my company is Orchard Dental, actually Orchard Dental Group')),
+    'Orchard Dental Group',
+  );
+  eq(extractCompany(utterance("I'm calling from Summit Fitness. Actually, never mind.")), 'Summit Fitness');
+  eq(extractCompany(utterance("I'm with Acme. Actually I'd like to hear about pricing")), 'Acme');
+});
+
+Deno.test('extractCompany: "Name, from Company" with a comma, and names with accents', () => {
+  eq(extractCompany(utterance("I'm Dana, from Acme Plumbing")), 'Acme Plumbing');
+  eq(extractCompany(utterance('this is José Peña with Peña Roofing')), 'Peña Roofing');
+  eq(extractCompany(utterance('Renée Dubois, from Dubois Bakery'), { afterName: true }), 'Dubois Bakery');
+  eq(extractCompany(utterance("I'm calling, from my car")), null);
+});

@@ -1,5 +1,6 @@
 /** Phone numbers spoken in words or digits → E.164 (North American numbers without a country code). */
 import { digitRuns } from './numbers.ts';
+import { correctionSplits } from './correction.ts';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
@@ -22,9 +23,18 @@ function runToE164(run: string): string | null {
 
 /**
  * The phone number in what the caller said ("(415) 555-0199", "four one five, five five five, oh
- * one nine nine", "+44 20 7946 0958"), as E.164; null when no full number was said.
+ * one nine nine", "+44 20 7946 0958"), as E.164; null when no full number was said. A full number
+ * restated after a correction ("..., actually make that 415 555 0199") wins.
  */
 export function parsePhone(text: string): string | null {
+  for (const { before, after } of correctionSplits(text)) {
+    const restated = phoneIn(after);
+    if (restated && phoneIn(before)) return restated;
+  }
+  return phoneIn(text);
+}
+
+function phoneIn(text: string): string | null {
   const runs = digitRuns(text);
   for (const run of runs.sort((a, b) => b.length - a.length)) {
     const e164 = runToE164(run);

@@ -35,3 +35,14 @@ Deno.test('isE164, speakPhone, speakLastFour', () => {
   eq(speakPhone('+442079460958'), '+442079460958');
   eq(speakLastFour('+15555550104'), '0 1 0 4');
 });
+
+Deno.test('parsePhone: a full number restated after a correction wins', () => {
+  eq(parsePhone('my number is 415 555 0101, actually make that 415 555 0199'), '+14155550199');
+  eq(
+    parsePhone(
+      'four one five five five five oh one oh one, I mean four one five five five five oh one nine nine',
+    ),
+    '+14155550199',
+  );
+  eq(parsePhone('call me at 415 555 0101, actually, any time after noon'), '+14155550101');
+});

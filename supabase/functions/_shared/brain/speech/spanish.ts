@@ -5,6 +5,7 @@
  * companies and addresses pass through untouched. The reply is composed in Spanish elsewhere; this
  * is only for understanding.
  */
+import { markCompanyFrom } from './spanish_company.ts';
 
 /** Words that start a sentence but never a name: lowered so the cues see them. */
 const FUNCTION_WORDS = new Set(
@@ -16,11 +17,22 @@ const FUNCTION_WORDS = new Set(
     'está esta correcto exacto perfecto adiós adios hasta nada por favor prefiero mejor ok vale').split(' '),
 );
 
+/** An hour as said before "de la mañana": "3", "10:30", "tres", "diez y media". */
+const SPANISH_HOUR = '(?:\\d{1,2}(?::\\d{2})?|una|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce)' +
+  '(?: y (?:media|cuarto))?';
+
 const RULES: [RegExp, string][] = [
   // Identity and details.
   [/\b(?:me llamo|mi nombre es|soy)\b/g, 'my name is'],
-  [/\b(?:mi|nuestra) (?:empresa|compañía|compania|negocio|clínica|clinica|consultorio|tienda|restaurante) (?:se llama|es)\b/g, 'my company is'],
-  [/\b(?:trabajo|llamo) (?:en|de|desde) (?:la empresa )?/g, 'i work at '],
+  [/\ble habla\b/g, 'this is'],
+  [/\b(?:mi|nuestra) (?:empresa|compañía|compania|negocio|clínica|clinica|consultorio|tienda|restaurante) se llama\b/g, 'my company is called'],
+  [/\b(?:mi|nuestra) (?:empresa|compañía|compania|negocio|clínica|clinica|consultorio|tienda|restaurante) es\b/g, 'my company is'],
+  [/\bel nombre de (?:mi|la|nuestra) (?:empresa|compañía|compania|negocio) es\b/g, 'my company is called'],
+  [/\b(?:le |les )?(?:llamo|hablo) de parte de\b/g, "i'm calling from"],
+  [/\bde parte de\b/g, 'from'],
+  [/\b(?:trabajo|llamo) (?:en|de|desde) (?:la (?:empresa|compañía|compania) )?/g, 'i work at '],
+  [/\btrabajo para (?:la (?:empresa|compañía|compania) )?/g, 'i work for '],
+  [/\b(?:de|desde) la (?:empresa|compañía|compania)\b/g, 'from'],
   [/\bmi (?:correo|correo electrónico|correo electronico|email|e-mail|mail) es\b/g, 'my email is'],
   [/\barroba\b/g, 'at'],
   [/\bpunto\b/g, 'dot'],
@@ -80,9 +92,12 @@ const RULES: [RegExp, string][] = [
   [/\bpasado mañana\b/g, 'the day after tomorrow'],
   [/\bmañana por la mañana\b/g, 'tomorrow morning'],
   [/\bmañana por la tarde\b/g, 'tomorrow afternoon'],
-  [/\b(?:de|por) la (?:mañana|manana)\b/g, 'am'],
-  [/\b(?:de|por) la tarde\b/g, 'pm'],
-  [/\b(?:de|por) la noche\b/g, 'pm'],
+  // After an hour, the part of the day is AM or PM; on its own ("el viernes por la mañana") it is the part of the day.
+  [new RegExp(`\\b(${SPANISH_HOUR}) (?:de|por|en) la (?:mañana|manana)\\b`, 'g'), '$1 am'],
+  [new RegExp(`\\b(${SPANISH_HOUR}) (?:de|por|en) la (?:tarde|noche)\\b`, 'g'), '$1 pm'],
+  [/\b(?:de|por|en) la (?:mañana|manana)\b/g, 'in the morning'],
+  [/\b(?:de|por|en) la tarde\b/g, 'in the afternoon'],
+  [/\b(?:de|por|en) la noche\b/g, 'in the evening'],
   [/\b(?:mañana|manana)\b/g, 'tomorrow'],
   [/\bhoy\b/g, 'today'],
   [/\bmediodía|mediodia\b/g, 'noon'],
@@ -90,6 +105,12 @@ const RULES: [RegExp, string][] = [
 
   [/\bel próximo|el proximo|la próxima|la proxima\b/g, 'next'],
   [/\bsemana\b/g, 'week'],
+  // Timelines: "este mes", "el próximo mes", "lo antes posible".
+  [/\b(?:lo antes posible|cuanto antes|lo más pronto posible|lo mas pronto posible)\b/g, 'as soon as possible'],
+  [/\b(?:este|esta) (week|mes|año|ano)\b/g, 'this $1'],
+  [/\bmeses\b/g, 'months'],
+  [/\bmes\b/g, 'month'],
+  [/\b(?:año|ano)\b/g, 'year'],
   [/\blunes\b/g, 'monday'],
   [/\bmartes\b/g, 'tuesday'],
   [/\bmiércoles|miercoles\b/g, 'wednesday'],
@@ -129,6 +150,7 @@ export function glossSpanish(text: string): string {
   // Cue words are matched in lower case; a capitalised word that is not common Spanish (a name) is kept.
   out = out.replace(/[\p{L}']+/gu, (w) => (/^\p{Lu}/u.test(w) && !FUNCTION_WORDS.has(w.toLowerCase()) ? w : w.toLowerCase()));
   for (const [re, to] of UNICODE_RULES) out = out.replace(re, to);
+  out = markCompanyFrom(out);
   // Half and quarter hours once the hour is a digit.
   out = out.replace(/\b(at \d{1,2}) y media\b/g, '$1:30').replace(/\b(at \d{1,2}) y cuarto\b/g, '$1:15');
   return out.replace(/\s+:/g, ':').replace(/\s+/g, ' ').trim();

@@ -10,6 +10,7 @@
 import * as chrono from 'chrono-node';
 import { addDays, wallClock, zonedDateTime } from '../hours.ts';
 import { smallNumber, TEENS, UNITS } from './numbers.ts';
+import { correctionSplits, withoutRejected } from './correction.ts';
 
 export interface DateParts {
   year: number;
@@ -119,8 +120,33 @@ function frameOf(now: Date, tz: string): Date {
  * Resolve a phrase in the business time zone relative to `now`. A clock hour from 1 to 7 with no
  * AM/PM is taken as afternoon (nobody books a 3 AM callback); a time with no date is the next such
  * time; a weekday with no date is the next such day. Returns null when nothing date-like was said.
+ *
+ * A caller who corrects themselves ("Thursday at 3, actually make that Friday morning", "at 3, no
+ * wait, 4") gets what they said last; what the correction leaves out (the day, or the time) is
+ * kept from before it. Days turned down ("Friday rather than Thursday") are not read at all.
  */
 export function parseWhen(text: string, now: Date, tz: string): When | null {
+  const said = withoutRejected(text);
+  for (const { before, after } of correctionSplits(said)) {
+    const earlier = parseWhen(before, now, tz);
+    const later = parseOnce(after, now, tz) ??
+      (earlier?.time && BARE_TIME.test(after) ? parseOnce(`at ${after}`, now, tz) : null);
+    if (!later) continue;
+    if (!earlier) return later;
+    // The text keeps the marker so that reading it again gives the same answer.
+    return { ...mergeWhen(earlier, later, tz), text: `${earlier.text} actually ${later.text}` };
+  }
+  return parseOnce(said, now, tz);
+}
+
+/** An answer that is only a clock time ("4", "four thirty", "5 pm"): after a correction it is the hour. */
+const BARE_TIME = new RegExp(
+  `^(?:\\d{1,2}(?::\\d{2})?|${Object.keys(HOUR_WORDS).filter((w) => HOUR_WORDS[w] >= 1 && HOUR_WORDS[w] <= 12).join('|')})(?: (?:thirty|fifteen|forty five|forty-five|o'clock))?` +
+    `(?: ?[ap]\\.? ?m\\.?)?[\\s.!?]*$`,
+  'i',
+);
+
+function parseOnce(text: string, now: Date, tz: string): When | null {
   const s = normaliseTimeWords(text);
   const ref = frameOf(now, tz);
   const results = chrono.parse(s, { instant: ref, timezone: 'UTC' }, { forwardDate: true });

@@ -1,6 +1,7 @@
 import { deepStrictEqual as eq, ok } from 'node:assert';
 import { mergeWhen, normaliseTimeWords, parseWhen } from './when.ts';
 import { wallClock } from '../hours.ts';
+import { glossSpanish } from './spanish.ts';
 
 const NY = 'America/New_York';
 const WED = new Date('2026-11-25T15:00:00Z'); // Wed 25 Nov 2026, 10:00 EST
@@ -68,4 +69,69 @@ Deno.test('mergeWhen: a day from one turn and a time from the next', () => {
   eq(wallClock(merged.at!, NY).hour, 11);
   const reverse = mergeWhen(time, day, NY);
   eq(wallClock(reverse.at!, NY).hour, 11);
+});
+
+/** The day and time a phrase books, or for a part of the day, the day and "morning" / "afternoon". */
+function booked(text: string, now = WED): string | null {
+  const w = parseWhen(text, now, NY);
+  if (!w?.at) return w?.date ? `${w.date.month}/${w.date.day}` : null;
+  const c = wallClock(w.at, NY);
+  if (w.vague) {
+    return `${c.month}/${c.day} ${c.hour < 12 ? 'morning' : c.hour < 17 ? 'afternoon' : 'evening'}`;
+  }
+  return `${c.month}/${c.day} ${c.hour}:${String(c.minute).padStart(2, '0')}`;
+}
+
+Deno.test('parseWhen: a correction inside the sentence replaces what came before it', () => {
+  const cases: [string, string][] = [
+    ['Can someone call me Thursday at 3pm? Actually make that Friday morning.', '11/27 morning'],
+    ['Thursday at 3 works. No wait, Friday at 10 is better.', '11/27 10:00'],
+    ['Monday at 11, or rather Tuesday afternoon', '12/1 afternoon'],
+    ['put me down for Thursday afternoon, scratch that, Friday at 9 am', '11/27 9:00'],
+    ['How about Monday at 2? I mean Tuesday at 2.', '12/1 14:00'],
+    ['call me Thursday at 3pm. Friday morning instead.', '11/27 morning'],
+    ['Friday morning instead of Thursday at 3', '11/27 morning'],
+    ['Friday at 3 rather than Thursday', '11/27 15:00'],
+    ['not Thursday, Friday at 11', '11/27 11:00'],
+    ["I can't make it Thursday, how about Friday at 11", '11/27 11:00'],
+    ['Thursday at 3? Or how about Friday morning', '11/27 morning'],
+    ['Monday at 10, on second thought, Wednesday at 10', '12/2 10:00'],
+  ];
+  for (const [said, want] of cases) eq(booked(said), want, said);
+});
+
+Deno.test('parseWhen: a correction that says only the day or only the time keeps the other', () => {
+  eq(booked('Thursday at 3, actually make that 4'), '11/26 16:00');
+  eq(booked('tomorrow at 2, no wait, four thirty'), '11/26 16:30');
+  eq(booked('at 3, scratch that, at 5'), '11/25 17:00');
+  eq(booked('Monday at 10? Actually Tuesday.'), '12/1 10:00');
+  eq(booked('next Tuesday in the afternoon, I mean Thursday'), '11/26 afternoon');
+});
+
+Deno.test('parseWhen: "actually" or "I mean" with no new time is not a correction', () => {
+  eq(booked('tomorrow at 2, I mean, if that works'), '11/26 14:00');
+  eq(booked('Actually, can someone call me tomorrow at 2?'), '11/26 14:00');
+  eq(booked('tomorrow at 2 pm actually works'), '11/26 14:00');
+  eq(booked("I'd rather not wait, tomorrow at 9 please"), '11/26 9:00');
+  eq(booked('Friday at 10, make that two people on the call'), '11/27 10:00');
+});
+
+Deno.test('parseWhen: a corrected time reads back the same from its text', () => {
+  const w = parseWhen('Thursday at 3pm, actually Friday at 10', WED, NY)!;
+  eq(parseWhen(w.text, WED, NY)!.at, w.at);
+});
+
+Deno.test('parseWhen: Spanish corrections, through the English gloss', () => {
+  const es = (text: string) => booked(glossSpanish(text));
+  eq(
+    es('¿Me pueden llamar el jueves a las 3 de la tarde? No, mejor el viernes por la mañana.'),
+    '11/27 morning',
+  );
+  eq(es('el lunes a las 10, digo, a las 11'), '11/30 11:00');
+  eq(es('mañana a las cuatro, en realidad a las cinco'), '11/26 17:00');
+  eq(es('Llámenme el jueves a las tres. Mejor el viernes a las diez.'), '11/27 10:00');
+  eq(es('el viernes a las dos en vez del jueves'), '11/27 14:00');
+  eq(es('el viernes por la mañana'), '11/27 morning');
+  eq(es('mañana en la tarde'), '11/26 afternoon');
+  eq(es('mañana a las diez de la mañana'), '11/26 10:00');
 });
