@@ -24,6 +24,8 @@ export type CallOptions = {
   /** Answer deadline per webhook (Twilio: 15 s). */
   timeoutMs?: number;
   callSid?: string;
+  /** 'outbound-api' for a call placed through the Calls API (the simulator plays the callee). */
+  direction?: 'inbound' | 'outbound-api';
 };
 
 type Waiting = { kind: 'gather'; verb: Gather; docUrl: string; rest: Verb[] } | { kind: 'record'; verb: RecordVerb; docUrl: string; rest: Verb[] };
@@ -89,6 +91,30 @@ export class CallSession {
       if (!outcome.params && !actionOnEmpty) return this.run(waiting.rest, waiting.docUrl, turn);
       const doc = await this.fetchDocument('action', resolveUrl(waiting.verb.action ?? waiting.docUrl, waiting.docUrl), waiting.verb.method, outcome.params ?? {}, turn);
       await this.run(doc.verbs, doc.url, turn);
+    });
+  }
+
+  /**
+   * The Calls API changed the live call: new TwiML runs at once in place of whatever the call was
+   * doing (a waiting <Gather> is abandoned), or `null` ends the call. Returns what was said.
+   */
+  async update(twimlXml: string | null, documentUrl: string): Promise<Turn | null> {
+    if (this.ended || !this.startedAt) return null;
+    this.waiting = null;
+    if (twimlXml === null) {
+      this.ended = this.transferred ? 'transfer' : 'agent_hangup';
+      await this.sendStatusCallback();
+      return null;
+    }
+    return this.playTurn('[call updated]', async (turn) => {
+      let verbs: Verb[];
+      try {
+        verbs = parseTwiml(twimlXml);
+      } catch (error) {
+        if (error instanceof TwimlError) throw new CallFailure(`invalid TwiML in the call update: ${error.message}`);
+        throw error;
+      }
+      await this.run(verbs, documentUrl, turn);
     });
   }
 
@@ -215,7 +241,7 @@ export class CallSession {
 
   private baseParams(): Record<string, string> {
     const { accountSid, from, to } = this.options;
-    return { AccountSid: accountSid, CallSid: this.callSid, From: from, To: to, Caller: from, Called: to, Direction: 'inbound', ApiVersion: '2010-04-01' };
+    return { AccountSid: accountSid, CallSid: this.callSid, From: from, To: to, Caller: from, Called: to, Direction: this.options.direction ?? 'inbound', ApiVersion: '2010-04-01' };
   }
 }
 

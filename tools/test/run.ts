@@ -44,6 +44,7 @@ async function main(): Promise<number> {
     TEST_TWILIO_AUTH_TOKEN: s.twilio_auth_token,
     TEST_TWILIO_ACCOUNT_SID: s.twilio_account_sid,
     TEST_TWILIO_NUMBER: s.twilio_number,
+    TEST_TWILIO_API_URL: `http://127.0.0.1:${layout.twilioApiPort}`,
     DENO_NO_UPDATE_CHECK: '1',
   };
   const bin = (name: string) => join(repoRoot, 'node_modules/.bin', name);

@@ -6,6 +6,7 @@ import { listen } from './render.ts';
 import { webhookUrls } from './urls.ts';
 import type { WebhookRequest } from './webhook.ts';
 import { callbackGreeting } from '../jobs/callbacks/greeting.ts';
+import { campaignGreeting } from './campaign.ts';
 
 /** The greeting for this caller: the returning greeting with their first name when we know it. */
 export function greetingFor(agent: AgentConfig, customer: Customer | null, returning: boolean): string {
@@ -21,9 +22,12 @@ export async function answerCall(rt: Runtime, w: WebhookRequest): Promise<string
   rt.lastKnown.agent = started.config;
   rt.lastKnown.team = started.team;
   // A callback the worker placed: its Voice URL names the task, so the agent says why it calls.
-  const callbackId = params.direction.startsWith('outbound') ? w.query.get('callback') : null;
+  const outbound = params.direction.startsWith('outbound');
+  const callbackId = outbound ? w.query.get('callback') : null;
+  const leadId = outbound ? w.query.get('campaign_lead') : null;
   const greeting = (callbackId &&
     await callbackGreeting(rt.sql, started.config, started.customer, callbackId, params.callSid)) ||
+    (leadId && await campaignGreeting(rt.sql, started.config, started.customer, leadId, params.callSid)) ||
     greetingFor(started.config, started.customer, started.returning);
   await store.recordGreeting(rt.sql, params.callSid, greeting);
   return listen(greeting, 1, started.config, webhookUrls(rt.config.publicFunctionsUrl));

@@ -5,12 +5,14 @@ import { notify } from './notify/handler.ts';
 import { crmSync } from './crm/handler.ts';
 import { placeCallback } from './callbacks/handler.ts';
 import { probe } from './probe.ts';
+import { dialCampaign } from './campaigns/dialer.ts';
 
 export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = Object.freeze({
   analyse_call: analyseCallJob,
   notify,
   crm_sync: crmSync,
   place_callback: placeCallback,
+  dial_campaign: dialCampaign,
   probe,
 });
 

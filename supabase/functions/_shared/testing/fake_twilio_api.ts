@@ -17,9 +17,16 @@ export interface PlacedCall {
   params: Record<string, string>;
 }
 
+/** A `POST .../Calls/{Sid}.json`: new TwiML for a live call, or its end. */
+export interface CallUpdateRequest {
+  sid: string;
+  params: Record<string, string>;
+}
+
 export interface FakeTwilioApi {
   readonly url: string;
   readonly calls: PlacedCall[];
+  readonly updates: CallUpdateRequest[];
   /** The next `times` requests get this HTTP status and Twilio error code. */
   failNext(status: number, code?: number, times?: number): void;
   close(): Promise<void>;
@@ -41,9 +48,23 @@ function randomSid(prefix: string): string {
 /** Starts the stand-in on 127.0.0.1 (`port` 0: a free one). */
 export function startFakeTwilioApi(accountSid: string, authToken: string, port = 0): FakeTwilioApi {
   const calls: PlacedCall[] = [];
+  const updates: CallUpdateRequest[] = [];
   const failures: [number, number][] = [];
   const server = Deno.serve({ hostname: '127.0.0.1', port, onListen: () => {} }, async (req) => {
     const path = new URL(req.url).pathname;
+    const update = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(path);
+    if (update && req.method === 'POST') {
+      if (req.headers.get('authorization') !== `Basic ${btoa(`${accountSid}:${authToken}`)}`) {
+        return twilioError(401, 20003, 'Authenticate');
+      }
+      const call = calls.find((c) => c.sid === update[2]);
+      if (!call) return twilioError(404, 20404, `The requested resource ${path} was not found`);
+      const params = Object.fromEntries(new URLSearchParams(await req.text()));
+      updates.push({ sid: call.sid, params });
+      return Response.json({ sid: call.sid, account_sid: accountSid, to: call.to, from: call.from,
+        status: params.Status === 'completed' ? 'completed' : 'in-progress', direction: 'outbound-api',
+        api_version: '2010-04-01' });
+    }
     const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\.json$/.exec(path);
     if (!match) return twilioError(404, 20404, `The requested resource ${path} was not found`);
     if (req.method !== 'POST') return twilioError(405, 20004, 'Method not allowed');
@@ -111,6 +132,7 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     calls,
+    updates,
     failNext(status, code = 20500, times = 1) {
       for (let i = 0; i < times; i++) failures.push([status, code]);
     },

@@ -36,6 +36,8 @@ export interface VoiceParams {
   dialCallDuration?: number;
   recordingUrl?: string;
   recordingDuration?: number;
+  /** Answering-machine detection's verdict (human, machine_end_beep, fax, ...). */
+  answeredBy?: string;
 }
 
 /** Reads and decodes a form-encoded body, refusing oversized, non-form or undecodable input. */
@@ -122,5 +124,6 @@ export function voiceParams(form: TwilioForm): VoiceParams {
     dialCallDuration: optionalNumber(form.get('DialCallDuration')),
     recordingUrl: form.get('RecordingUrl') || undefined,
     recordingDuration: optionalNumber(form.get('RecordingDuration')),
+    answeredBy: form.get('AnsweredBy') || undefined,
   };
 }
