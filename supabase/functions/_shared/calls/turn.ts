@@ -10,6 +10,8 @@ import { store, type StoredInput, type TurnSnapshot } from './store.ts';
 import { renderTurn } from './render.ts';
 import { webhookUrls } from './urls.ts';
 import type { WebhookRequest } from './webhook.ts';
+import { meetingTurn } from '../meetings/flow.ts';
+import { meetingDeps } from '../meetings/runtime.ts';
 
 const MAX_TURN = 500;
 
@@ -84,7 +86,8 @@ export async function takeTurn(rt: Runtime, w: WebhookRequest): Promise<string> 
   rt.lastKnown.agent = snap.config;
   rt.lastKnown.team = snap.team;
   const ctx = contextFrom(snap, rt, n, input, dial);
-  const result = guardTransfer(await rt.brain(snap.config).turn(ctx, servicesFor(rt)), ctx);
+  const result = await meetingTurn(meetingDeps(rt), ctx) ??
+    guardTransfer(await rt.brain(snap.config).turn(ctx, servicesFor(rt)), ctx);
   const latency = Math.round(performance.now() - w.receivedAt);
   const recorded = await store.recordTurn(rt.sql, {
     callSid: w.params.callSid, turn: n, input: stored, reply: result.reply,

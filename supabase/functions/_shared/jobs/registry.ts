@@ -6,6 +6,7 @@ import { crmSync } from './crm/handler.ts';
 import { placeCallback } from './callbacks/handler.ts';
 import { probe } from './probe.ts';
 import { dialCampaign } from './campaigns/dialer.ts';
+import { meetingInvite } from './meetings/invite.ts';
 
 export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = Object.freeze({
   analyse_call: analyseCallJob,
@@ -13,6 +14,7 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = Object.freeze(
   crm_sync: crmSync,
   place_callback: placeCallback,
   dial_campaign: dialCampaign,
+  meeting_invite: meetingInvite,
   probe,
 });
 
