@@ -7,6 +7,8 @@ import { parseTwiml, TwimlError, type Gather, type HttpMethod, type Prompt, type
 export type EndReason = 'transfer' | 'agent_hangup' | 'caller_hangup' | 'rejected' | 'error';
 /** What happens to the dialled leg of a <Dial>. */
 export type DialResult = 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
+/** The team member's answer to a warm transfer's whisper. */
+export type WhisperAction = 'accept' | 'decline' | 'silent';
 /** One exchange: the caller's input (null for the greeting), every <Say> answering it, and the wait before the first audio. */
 export type Turn = { caller: string | null; agent: string; latency_ms: number };
 /** One webhook request the call made. */
@@ -21,6 +23,8 @@ export type CallOptions = {
   from: string;
   to: string;
   dialResult?: DialResult;
+  /** What the team member does after a warm transfer's whisper: press 1 (accept, the default), another key, or nothing. */
+  whisper?: WhisperAction;
   /** Answer deadline per webhook (Twilio: 15 s). */
   timeoutMs?: number;
   callSid?: string;
@@ -52,6 +56,8 @@ export class CallSession {
   error: string | null = null;
   /** The number of the last <Dial>. */
   dialed: string | null = null;
+  /** What the team member heard before each warm transfer (the whisper's <Say> text). */
+  readonly whispers: string[] = [];
   statusCallback: { status: number; latency_ms: number } | { error: string } | null = null;
   private waiting: Waiting | null = null;
   private transferred = false;
@@ -164,7 +170,12 @@ export class CallSession {
         case 'Dial': {
           this.dialed = verb.numbers[0] ?? null;
           const result = this.options.dialResult ?? 'completed';
-          if (result === 'completed') this.transferred = true;
+          const whisperUrl = verb.whisperUrls[0];
+          // An answered leg with a whisper connects only if the member takes the call; Twilio still
+          // reports the leg as completed, so the action must tell the two apart itself.
+          const taken = result === 'completed' && whisperUrl
+            ? await this.playWhisper(resolveUrl(whisperUrl, docUrl), verb, turn) : true;
+          if (result === 'completed' && taken) this.transferred = true;
           if (!verb.action) break;
           const doc = await this.fetchDocument('action', resolveUrl(verb.action, docUrl), verb.method, {
             DialCallStatus: result,
@@ -185,6 +196,43 @@ export class CallSession {
       }
     }
     this.end(this.transferred ? 'transfer' : 'agent_hangup');
+  }
+
+  /** Plays the member's leg of a warm transfer; true when they take the call (its TwiML ends without a hangup). */
+  private async playWhisper(url: string, dial: Extract<Verb, { verb: 'Dial' }>, turn: TurnInProgress): Promise<boolean> {
+    const params: Record<string, string> = { AccountSid: this.options.accountSid, CallSid: newSid('CA'),
+      ParentCallSid: this.callSid, From: dial.callerId ?? this.options.to, To: dial.numbers[0] ?? '', CallStatus: 'in-progress',
+      Direction: 'outbound-dial', ApiVersion: '2010-04-01' };
+    const action = this.options.whisper ?? 'accept';
+    let target: { url: string; extra: Record<string, string> } | null = { url, extra: {} };
+    for (let documents = 0; target && documents < 5; documents++) {
+      if (++turn.documents > MAX_DOCUMENTS_PER_TURN) throw new CallFailure('too many documents in the whisper');
+      const answer = await sendWebhook({ url: target.url, method: 'POST', params: { ...params, ...target.extra },
+        authToken: this.options.authToken, timeoutMs: this.options.timeoutMs });
+      this.requests.push({ purpose: 'action', method: 'POST', url: target.url, status: answer.status, latency_ms: answer.latency_ms });
+      if (answer.status < 200 || answer.status > 299) throw new CallFailure(`HTTP ${answer.status} from the whisper ${pathOf(target.url)}`);
+      let verbs: Verb[];
+      try {
+        verbs = parseTwiml(answer.body);
+      } catch (error) {
+        if (error instanceof TwimlError) throw new CallFailure(`invalid TwiML in the whisper: ${error.message}`);
+        throw error;
+      }
+      target = null;
+      for (const v of verbs) {
+        if (v.verb === 'Say') this.whispers.push(v.text);
+        if (v.verb === 'Hangup' || v.verb === 'Reject') return false;
+        if (v.verb === 'Gather') {
+          v.prompts.forEach((p) => p.verb === 'Say' && this.whispers.push(p.text));
+          const digits = action === 'accept' ? '1' : action === 'decline' ? '9' : '';
+          if (!digits && !v.actionOnEmptyResult) continue;
+          target = { url: resolveUrl(v.action ?? answer.url, answer.url), extra: digits ? { Digits: digits } : {} };
+          break;
+        }
+      }
+    }
+    // The whisper's TwiML ran to its end without hanging up: Twilio connects the two calls.
+    return true;
   }
 
   private prompt(verb: Prompt, turn: TurnInProgress): void {

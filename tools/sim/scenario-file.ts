@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { DialResult } from './call.ts';
+import type { DialResult, WhisperAction } from './call.ts';
 
 /** How a scenario expects the call to end. */
 export type EndedExpectation = 'transfer' | 'agent_hangup' | 'caller_hangup';
@@ -12,7 +12,8 @@ export type GivenCustomer = Partial<Record<(typeof CUSTOMER_FIELDS)[number], str
 export type Scenario = {
   name: string;
   caller: string;
-  given: { hours?: 'open' | 'closed'; customer?: GivenCustomer; dial_result?: DialResult };
+  /** whisper: what the team member does after a warm transfer's whisper (press 1 = accept, the default). */
+  given: { hours?: 'open' | 'closed'; customer?: GivenCustomer; dial_result?: DialResult; whisper?: WhisperAction };
   turns: ScenarioTurn[];
   expect: {
     ended?: EndedExpectation | EndedExpectation[];
@@ -22,6 +23,8 @@ export type Scenario = {
     scheduled_task?: { task_type: string; local_time?: string };
     greeting?: string[];
     messages_min?: number;
+    /** Regular expressions the team member's whisper must all match. */
+    whisper?: string[];
   };
 };
 /** A scenario file, read or not. */
@@ -47,7 +50,8 @@ export function parseScenario(json: unknown): Scenario {
   need(typeof s.caller === 'string' && /^\+[1-9][0-9]{6,14}$/.test(s.caller), 'caller: an E.164 number');
   const given = isObject(s.given) ? s.given : {};
   need(s.given === undefined || isObject(s.given), 'given: an object');
-  onlyKeys(given, ['hours', 'customer', 'dial_result'], 'given.', problems);
+  onlyKeys(given, ['hours', 'customer', 'dial_result', 'whisper'], 'given.', problems);
+  need(given.whisper === undefined || ['accept', 'decline', 'silent'].includes(given.whisper as string), 'given.whisper: accept, decline or silent');
   need(given.hours === undefined || given.hours === 'open' || given.hours === 'closed', 'given.hours: "open" or "closed"');
   need(given.dial_result === undefined || DIAL_RESULTS.includes(given.dial_result as string), `given.dial_result: one of ${DIAL_RESULTS.join(', ')}`);
   if (given.customer !== undefined) {
@@ -58,7 +62,7 @@ export function parseScenario(json: unknown): Scenario {
   (Array.isArray(s.turns) ? s.turns : []).forEach((turn, i) => checkTurn(turn, `turns[${i}]`, problems));
   const expect = isObject(s.expect) ? s.expect : {};
   need(s.expect === undefined || isObject(s.expect), 'expect: an object');
-  onlyKeys(expect, ['ended', 'transfer_to', 'escalated', 'customer', 'scheduled_task', 'greeting', 'messages_min'], 'expect.', problems);
+  onlyKeys(expect, ['ended', 'transfer_to', 'escalated', 'customer', 'scheduled_task', 'greeting', 'messages_min', 'whisper'], 'expect.', problems);
   const endings = expect.ended === undefined ? [] : [expect.ended].flat();
   need(endings.every((e) => ENDINGS.includes(e as string)), `expect.ended: one or a list of ${ENDINGS.join(', ')}`);
   need(expect.transfer_to === undefined || typeof expect.transfer_to === 'string', 'expect.transfer_to: a string');
@@ -68,6 +72,7 @@ export function parseScenario(json: unknown): Scenario {
   need(task === undefined || (isObject(task) && typeof task.task_type === 'string' && (task.local_time === undefined || /^\d\d:\d\d$/.test(String(task.local_time)))), 'expect.scheduled_task: { task_type, local_time "HH:MM" }');
   need(expect.messages_min === undefined || Number.isInteger(expect.messages_min), 'expect.messages_min: an integer');
   checkPatterns(expect.greeting, 'expect.greeting', problems);
+  checkPatterns(expect.whisper, 'expect.whisper', problems);
   if (problems.length > 0) throw new ScenarioFormatError(problems.join('; '));
   return { ...(s as Scenario), given: given as Scenario['given'], expect: expect as Scenario['expect'] };
 }

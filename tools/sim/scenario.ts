@@ -52,7 +52,7 @@ export async function playScenario(scenario: Scenario, target: SimTarget, option
       const since = await databaseNow(sql);
       const session = new CallSession({
         ...webhookUrls(target.functionsUrl), authToken: target.authToken, accountSid: target.accountSid,
-        from: scenario.caller, to: target.toNumber, dialResult: scenario.given.dial_result,
+        from: scenario.caller, to: target.toNumber, dialResult: scenario.given.dial_result, whisper: scenario.given.whisper,
       });
       await playTurns(session, scenario.turns);
       let facts: (DbFacts & { conversationId: string | null }) | null = null;

@@ -40,7 +40,8 @@ select is((select count(*)::int from public.campaign_leads
 
 update public.campaign_leads set status = 'queued', time_zone = 'Etc/GMT+11', next_attempt_at = '2026-11-25 00:00Z'
 where phone_number = '+15555553503';
-update public.campaign_leads set status = 'reached' where status = 'calling';
+update public.campaign_leads set status = 'reached'
+where campaign_id = '00000000-0000-0000-0000-0000000ca001' and phone_number <> '+15555553503' and status in ('calling', 'queued');
 select is(public.claim_campaign_lead('00000000-0000-0000-0000-0000000ca001', '2026-11-25 12:00:05Z') ->> 'reason',
   'no lead due', 'a lead at 1 AM local time is not dialled; it waits for 8 AM there');
 

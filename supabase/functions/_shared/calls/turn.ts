@@ -94,5 +94,5 @@ export async function takeTurn(rt: Runtime, w: WebhookRequest): Promise<string> 
     meta: { ...result.meta, latency_ms: latency }, state: result.state, actions: result.actions,
   });
   return renderTurn(recorded.reply, recorded.actions, n, snap.config, webhookUrls(rt.config.publicFunctionsUrl),
-    w.params.to);
+    w.params.to, w.params.callSid);
 }

@@ -3,6 +3,9 @@ export interface WebhookUrls {
   turn(n: number, extra?: Record<string, string>): string;
   dialAction(n: number): string;
   recording(): string;
+  /** The warm transfer's whisper for the member, and their answer to it; `callSid` is the caller's call. */
+  whisper(callSid: string): string;
+  whisperAnswer(callSid: string): string;
 }
 
 export function webhookUrls(publicBase: string): WebhookUrls {
@@ -14,6 +17,8 @@ export function webhookUrls(publicBase: string): WebhookUrls {
     turn: (n, extra = {}) => url('twilio-turn', { n: String(n), ...extra }),
     dialAction: (n) => url('twilio-status/dial', { n: String(n) }),
     recording: () => url('twilio-status/recording'),
+    whisper: (callSid) => url('twilio-status/whisper', { call: callSid }),
+    whisperAnswer: (callSid) => url('twilio-status/whisper-answer', { call: callSid }),
   };
 }
 
