@@ -128,7 +128,7 @@ select results_eq($$select status, scheduled_for - now(), attempts from cb$$,
                   $$values ('pending', interval '14 hours', 0)$$, 'pending again at the opening, no attempt counted');
 update public.scheduled_tasks set status = 'in_progress' where id = (select id from cb);
 
-select is(public.begin_callback_attempt((select id from cb)), '{"ok": true, "attempt": 1, "phone": "+15555551109"}'::jsonb,
+select is(public.begin_callback_attempt((select id from cb), '2026-11-25 18:00Z'), '{"ok": true, "attempt": 1, "phone": "+15555551109"}'::jsonb,
           'an attempt is counted before the call is placed');
 select is(public.record_callback_placed((select id from cb), 'CA_cb1', '+15550000000', '+15555551109') ? 'conversation_id',
           true, 'the placed call is recorded');
@@ -147,18 +147,18 @@ select results_eq($$select status, scheduled_for - now() from cb$$, $$values ('p
                   'a callback nobody answered is tried again an hour later');
 
 update public.scheduled_tasks set status = 'in_progress' where id = (select id from cb);
-select is((public.begin_callback_attempt((select id from cb)) ->> 'attempt')::int, 2, 'the second attempt');
+select is((public.begin_callback_attempt((select id from cb), '2026-11-25 18:00Z') ->> 'attempt')::int, 2, 'the second attempt');
 select public.record_callback_placed((select id from cb), 'CA_cb2', '+15550000000', '+15555551109');
 select public.finish_call('CA_cb2', 'busy', 0);
 select is((select status from cb), 'failed', 'after max attempts the callback has failed');
 select is((select count(*)::int from public.jobs where payload ->> 'kind' = 'callback_failed'
            and payload ->> 'task_id' = (select id::text from cb)), 1, 'and the team is told');
 update public.scheduled_tasks set status = 'in_progress' where id = (select id from cb);
-select is(public.begin_callback_attempt((select id from cb)) ->> 'reason', 'max attempts',
+select is(public.begin_callback_attempt((select id from cb), '2026-11-25 18:00Z') ->> 'reason', 'max attempts',
           'no attempt beyond max_attempts');
 
 update public.scheduled_tasks set status = 'in_progress', attempts = 0 where id = (select id from cb);
-select public.begin_callback_attempt((select id from cb));
+select public.begin_callback_attempt((select id from cb), '2026-11-25 18:00Z');
 select public.record_callback_placed((select id from cb), 'CA_cb3', '+15550000000', '+15555551109');
 select public.record_greeting('CA_cb3', 'Hi Ravi');
 select public.record_turn('CA_cb3', 1, '{"kind": "speech", "text": "Yes, now is fine"}', 'Great.', '{}', '{}', '{}');

@@ -42,7 +42,7 @@ export const placeCallback: JobHandler = async (job, deps) => {
     return { placed: false, reason: 'outbound calling not configured' };
   }
 
-  const [{ attempt }] = await sql`select public.begin_callback_attempt(${taskId}::uuid) as attempt`;
+  const [{ attempt }] = await sql`select public.begin_callback_attempt(${taskId}::uuid, ${now}) as attempt`;
   if (!attempt.ok) return { placed: false, reason: attempt.reason };
 
   const base = deps.config.publicFunctionsUrl;

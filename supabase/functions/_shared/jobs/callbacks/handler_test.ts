@@ -19,7 +19,8 @@ import { placeCallback } from './handler.ts';
 const SID = `AC${'1'.repeat(32)}`;
 const TOKEN = 'fake-twilio-token';
 // Wednesday 25 November 2026, 10:00 in New York (the seed's business hours: weekdays 9 to 6).
-const IN_HOURS = new Date('2026-11-25T15:00:00Z');
+// Noon Eastern: within business hours and within calling hours in every US zone.
+const IN_HOURS = new Date('2026-11-25T17:00:00Z');
 
 Deno.test({
   name: 'place_callback job',
@@ -159,6 +160,34 @@ Deno.test({
         await deps.sql.end();
       },
     );
+
+    await t.step('a number on the do-not-call list is never dialled; the task is cancelled', async () => {
+      const { taskId, phone } = await takenCallback();
+      await sql`select public.add_do_not_call(${phone}, 'caller', 'asked not to be called')`;
+      const before = api.calls.length;
+      const deps = at(IN_HOURS);
+      assertEquals(await placeCallback(fakeJob('place_callback', { task_id: taskId }), deps), {
+        placed: false,
+        reason: 'do not call',
+      });
+      assertEquals(api.calls.length, before, 'no request reached the Calls API');
+      assertEquals([(await task(taskId)).status, (await task(taskId)).attempts], ['cancelled', 0]);
+      await deps.sql.end();
+    });
+
+    await t.step('outside calling hours in the callee\'s zone the callback waits, undialled', async () => {
+      const { taskId } = await takenCallback();
+      const before = api.calls.length;
+      // 10 AM Eastern is open for the business but 7 AM Pacific: a number of unknown US zone waits.
+      const deps = at(new Date('2026-11-25T15:00:00Z'));
+      const result = await placeCallback(fakeJob('place_callback', { task_id: taskId }), deps);
+      assertEquals(result, { placed: false, reason: 'outside calling hours' });
+      assertEquals(api.calls.length, before);
+      const row = await task(taskId);
+      assertEquals([row.status, row.attempts, new Date(row.scheduled_for).toISOString()],
+        ['pending', 0, '2026-11-25T16:00:00.000Z']);
+      await deps.sql.end();
+    });
 
     await t.step('a task already settled, or without outbound calling configured', async () => {
       const { taskId } = await takenCallback();

@@ -124,6 +124,8 @@ export async function callbackFailed(sql: Sql, p: Record<string, unknown>): Prom
     body: [
       p.reason === 'not_configured'
         ? `The agent could not call ${caller} back: outbound calling is not configured. Please call them.`
+        : p.reason === 'do_not_call'
+        ? `The callback to ${caller} was cancelled: the number is on the do-not-call list.`
         : `The agent tried to call ${caller} back ${t.attempts} time(s) without reaching them.`,
       '',
       fieldLines([['Phone', t.phone_number], ['Notes', t.notes], ['Assigned to', t.assignee]]),
