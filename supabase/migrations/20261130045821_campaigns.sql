@@ -38,8 +38,6 @@ create table public.campaign_leads (
   customer_id uuid references public.customers on delete set null,
   phone_number text not null check (public.is_e164(phone_number)),
   name text,
-  -- IANA zone when known; otherwise the area code's (see callee_time_zone).
-  time_zone text,
   language text not null default 'en' check (language in ('en', 'es')),
   status text not null default 'queued' check (status in (
     'queued', 'calling', 'reached', 'voicemail', 'machine', 'no_answer', 'busy', 'failed', 'skipped_dnc', 'cancelled'
@@ -121,7 +119,8 @@ $$;
 
 -- Adds leads: p_leads is an array of {phone_number, name?, time_zone?, language?, customer_id?}.
 -- Valid rows are added (a number already in the campaign is counted, not duplicated); each
--- invalid row is reported by its index with the reason, and nothing else is lost.
+-- invalid row is reported by its index with the reason, and nothing else is lost. A lead is a
+-- customer: a stated time zone is stored on the customer, where the calling-hours rule reads it.
 create or replace function public.add_campaign_leads(p_campaign_id uuid, p_leads jsonb)
   returns jsonb
   language plpgsql
@@ -158,11 +157,16 @@ begin
     elsif v_zone is not null and not exists (select 1 from pg_catalog.pg_timezone_names where name = v_zone) then
       v_invalid := v_invalid || jsonb_build_object('row', v_index, 'reason', 'time zone is not an IANA zone name');
     else
-      insert into public.campaign_leads (campaign_id, customer_id, phone_number, name, time_zone, language)
+      if v_zone is not null then
+        insert into public.customers as c (phone_number, name, timezone)
+        values (v_phone, nullif(btrim(v_row ->> 'name'), ''), v_zone)
+        on conflict (phone_number) do update set timezone = excluded.timezone, name = coalesce(c.name, excluded.name);
+      end if;
+      insert into public.campaign_leads (campaign_id, customer_id, phone_number, name, language)
       values (p_campaign_id,
               coalesce((v_row ->> 'customer_id')::uuid,
                        (select id from public.customers where phone_number = v_phone)),
-              v_phone, nullif(btrim(v_row ->> 'name'), ''), v_zone, v_lang)
+              v_phone, nullif(btrim(v_row ->> 'name'), ''), v_lang)
       on conflict (campaign_id, phone_number) do nothing;
       if found then v_added := v_added + 1; else v_duplicates := v_duplicates + 1; end if;
     end if;
@@ -230,10 +234,11 @@ end
 $$;
 
 -- The dialer's one step. Locks the campaign (so two dialers cannot both pass the pace and
--- concurrency checks), skips do-not-call numbers, moves leads outside their calling hours to their
--- next morning, and takes at most one due lead (status calling, attempt counted) when pace and
--- concurrency allow (a lead added or brought forward is seen within 10 s). Answers {state: dial, lead, campaign} | {state: wait, seconds} |
--- {state: finished} | {state: <paused|draft>}.
+-- concurrency checks), then takes at most one due lead (status calling, attempt counted) when
+-- pace and concurrency allow: due leads on the do-not-call list are skipped for good, and due
+-- leads outside their calling hours wait for their next window, on the way to the first callable
+-- one. A lead added or brought forward is seen within 10 s. Answers {state: dial, lead, campaign}
+-- | {state: wait, seconds, reason} | {state: finished} | {state: <paused|draft>}.
 create or replace function public.claim_campaign_lead(p_campaign_id uuid, p_now timestamptz default now())
   returns jsonb
   language plpgsql
@@ -246,6 +251,7 @@ declare
   v_calling int;
   v_spacing interval;
   v_next timestamptz;
+  v_at timestamptz;
 begin
   select * into v_campaign from public.campaigns where id = p_campaign_id for update;
   if not found then
@@ -255,29 +261,7 @@ begin
     return jsonb_build_object('state', v_campaign.status);
   end if;
 
-  update public.campaign_leads set status = 'skipped_dnc', waiting_reason = null
-  where campaign_id = p_campaign_id and status = 'queued' and public.is_do_not_call(phone_number);
-
-  update public.campaign_leads
-  set next_attempt_at = public.next_calling_time(phone_number, time_zone, p_now),
-      waiting_reason = 'outside_calling_hours'
-  where campaign_id = p_campaign_id and status = 'queued' and next_attempt_at <= p_now
-    and public.next_calling_time(phone_number, time_zone, p_now) > p_now;
-
   select count(*) into v_calling from public.campaign_leads where campaign_id = p_campaign_id and status = 'calling';
-  select min(next_attempt_at) into v_next from public.campaign_leads
-  where campaign_id = p_campaign_id and status = 'queued';
-  if v_next is null then
-    if v_calling = 0 then
-      update public.campaigns set status = 'finished', finished_at = p_now where id = p_campaign_id;
-      return jsonb_build_object('state', 'finished');
-    end if;
-    return jsonb_build_object('state', 'wait', 'seconds', 1, 'reason', 'calls in progress');
-  end if;
-  if v_next > p_now then
-    return jsonb_build_object('state', 'wait', 'reason', 'no lead due',
-      'seconds', least(10, greatest(1, ceil(extract(epoch from v_next - p_now)))));
-  end if;
   if v_calling >= v_campaign.max_concurrent then
     return jsonb_build_object('state', 'wait', 'seconds', 1, 'reason', 'concurrency');
   end if;
@@ -287,18 +271,44 @@ begin
       'seconds', extract(epoch from v_campaign.last_dialed_at + v_spacing - p_now));
   end if;
 
-  select * into v_lead from public.campaign_leads
-  where campaign_id = p_campaign_id and status = 'queued' and next_attempt_at <= p_now
-  order by next_attempt_at, created_at, id
-  limit 1;
-  update public.campaign_leads
-  set status = 'calling', attempts = attempts + 1, last_attempt_at = p_now, waiting_reason = null
-  where id = v_lead.id
-  returning * into v_lead;
-  update public.campaigns set last_dialed_at = p_now where id = p_campaign_id;
-  return jsonb_build_object('state', 'dial',
-    'lead', jsonb_build_object('id', v_lead.id, 'phone_number', v_lead.phone_number, 'attempt', v_lead.attempts),
-    'campaign', jsonb_build_object('id', v_campaign.id));
+  -- Calling hours are asked per lead only here, for the leads on the way to one callable lead.
+  for i in 1 .. 25 loop
+    select * into v_lead from public.campaign_leads
+    where campaign_id = p_campaign_id and status = 'queued' and next_attempt_at <= p_now
+    order by next_attempt_at, created_at, id
+    limit 1;
+    exit when not found;
+    if public.is_do_not_call(v_lead.phone_number) then
+      update public.campaign_leads set status = 'skipped_dnc', waiting_reason = null where id = v_lead.id;
+      continue;
+    end if;
+    v_at := public.next_calling_time(p_phone => v_lead.phone_number, p_at => p_now);
+    if v_at > p_now then
+      update public.campaign_leads set next_attempt_at = v_at, waiting_reason = 'outside_calling_hours'
+      where id = v_lead.id;
+      continue;
+    end if;
+    update public.campaign_leads
+    set status = 'calling', attempts = attempts + 1, last_attempt_at = p_now, waiting_reason = null
+    where id = v_lead.id
+    returning * into v_lead;
+    update public.campaigns set last_dialed_at = p_now where id = p_campaign_id;
+    return jsonb_build_object('state', 'dial',
+      'lead', jsonb_build_object('id', v_lead.id, 'phone_number', v_lead.phone_number, 'attempt', v_lead.attempts),
+      'campaign', jsonb_build_object('id', v_campaign.id));
+  end loop;
+
+  select min(next_attempt_at) into v_next from public.campaign_leads
+  where campaign_id = p_campaign_id and status = 'queued';
+  if v_next is null then
+    if v_calling = 0 then
+      update public.campaigns set status = 'finished', finished_at = p_now where id = p_campaign_id;
+      return jsonb_build_object('state', 'finished');
+    end if;
+    return jsonb_build_object('state', 'wait', 'seconds', 1, 'reason', 'calls in progress');
+  end if;
+  return jsonb_build_object('state', 'wait', 'reason', 'no lead due',
+    'seconds', least(10, greatest(0.2, extract(epoch from v_next - p_now))));
 end
 $$;
 
@@ -358,8 +368,8 @@ begin
   end if;
   update public.campaign_leads
   set status = 'queued', last_result = 'not placed', waiting_reason = 'retry_failed',
-      next_attempt_at = public.next_calling_time(phone_number, time_zone,
-                                                 now() + make_interval(mins => v_campaign.retry_minutes))
+      next_attempt_at = public.next_calling_time(p_phone => phone_number,
+                                                 p_at => now() + make_interval(mins => v_campaign.retry_minutes))
   where id = p_lead_id;
   return 'queued';
 end
@@ -390,8 +400,8 @@ begin
       set status = 'queued', last_result = p_conversation.status,
           waiting_reason = case p_conversation.status when 'busy' then 'retry_busy'
                                 when 'no-answer' then 'retry_no_answer' else 'retry_failed' end,
-          next_attempt_at = public.next_calling_time(phone_number, time_zone,
-                                                     now() + make_interval(mins => v_campaign.retry_minutes))
+          next_attempt_at = public.next_calling_time(p_phone => phone_number,
+                                                 p_at => now() + make_interval(mins => v_campaign.retry_minutes))
       where id = v_lead.id;
     else
       update public.campaign_leads

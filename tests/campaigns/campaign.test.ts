@@ -48,7 +48,7 @@ describe.skipIf(noStack)('a campaign end to end (worker, Calls API stand-in, cal
       [phone.night]: [{ kind: 'person' }],
     }) });
     expect(put.status).toBe(200);
-    await sql`insert into do_not_call (phone_number, reason) values (${phone.dnc}, 'asked not to be called')`;
+    await sql`select public.add_do_not_call(${phone.dnc}, 'team', 'asked not to be called')`;
     const [c] = await sql`insert into campaigns (name, goal, opening, voicemail_action, voicemail_messages,
         max_concurrent, calls_per_minute, max_attempts, retry_minutes)
       values ('Pilot follow-up', 'follow_up', 'Hi {name}, this is the assistant from {business}, following up on your pilot.',
