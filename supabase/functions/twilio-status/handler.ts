@@ -1,11 +1,12 @@
 /**
  * The number's status callback (/), the <Dial> action (/dial), the voicemail action
- * (/recording), the answering-machine verdict of outbound calls (/amd), and the warm transfer's
- * whisper to the team member (/whisper) with their answer (/whisper-answer).
+ * (/recording), call recordings' status callback (/call-recording), the answering-machine verdict
+ * of outbound calls (/amd), and the warm transfer's whisper to the team member (/whisper) with
+ * their answer (/whisper-answer).
  */
 import type { HandlerFactory } from '../_shared/runtime/runtime.ts';
 import { twilioWebhook, type WebhookRequest } from '../_shared/calls/webhook.ts';
-import { callStatus, dialEnded, voicemailRecorded } from '../_shared/calls/status.ts';
+import { callRecordingStatus, callStatus, dialEnded, voicemailRecorded } from '../_shared/calls/status.ts';
 import { voicemailTwiml } from '../_shared/calls/fallback.ts';
 import { amdResult } from '../_shared/calls/campaign.ts';
 import { whisper, whisperAnswer } from '../_shared/calls/whisper.ts';
@@ -15,6 +16,7 @@ export const createHandler: HandlerFactory = (rt) => {
   const route = (w: WebhookRequest) => {
     if (w.subpath === '/dial') return dialEnded(rt, w);
     if (w.subpath === '/recording') return voicemailRecorded(rt, w);
+    if (w.subpath === '/call-recording') return callRecordingStatus(rt, w);
     if (w.subpath === '/amd') return amdResult(rt, w);
     if (w.subpath === '/whisper') return whisper(rt, w);
     if (w.subpath === '/whisper-answer') return whisperAnswer(rt, w);

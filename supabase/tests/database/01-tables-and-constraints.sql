@@ -5,7 +5,8 @@ select plan(51);
 select tables_are('public', array[
   'team_members', 'customers', 'agent_configs', 'conversations', 'messages',
   'scheduled_tasks', 'knowledge_articles', 'call_analytics', 'jobs', 'notifications', 'automation_settings',
-  'do_not_call', 'area_code_timezones', 'campaigns', 'campaign_leads', 'meetings'
+  'do_not_call', 'area_code_time_zones', 'call_recordings', 'audit_log', 'data_requests', 'retention_runs',
+  'campaigns', 'campaign_leads', 'meetings'
 ]);
 
 select is_empty(

@@ -19,7 +19,7 @@ insert into public.notifications (kind, subject, body, dedupe_key, created_at)
 values ('alert', 'old', 'old', 'ret:old', '2026-09-01'), ('alert', 'new', 'new', 'ret:new', '2026-11-24');
 
 select is(public.apply_retention('2026-11-25 12:00Z') - 'cutoff',
-  '{"messages_deleted": 5, "calls_cleared": 1, "jobs_deleted": 1, "notifications_deleted": 1}'::jsonb,
+  '{"messages_deleted": 5, "calls_cleared": 1, "recordings_deleted": 0, "jobs_deleted": 1, "notifications_deleted": 1}'::jsonb,
   'retention reports what it deleted');
 select is_empty($$select * from public.messages m join public.conversations c on c.id = m.conversation_id
                   where c.call_sid = 'CA_old'$$, 'the old call''s transcript is deleted');
@@ -39,7 +39,7 @@ select is((select count(*)::int from public.jobs where kind = 'probe' and state 
 select is((select subject from public.notifications where dedupe_key like 'ret:%'), 'new',
           'notifications older than the retention period are deleted');
 select is(public.apply_retention('2026-11-25 12:00Z') - 'cutoff',
-  '{"messages_deleted": 0, "calls_cleared": 0, "jobs_deleted": 0, "notifications_deleted": 0}'::jsonb,
+  '{"messages_deleted": 0, "calls_cleared": 0, "recordings_deleted": 0, "jobs_deleted": 0, "notifications_deleted": 0}'::jsonb,
   'a second run finds nothing more');
 select is((select total_calls from public.refresh_call_analytics('2026-09-01')), 1,
           'the rollup of a retained day still counts its call');

@@ -1,6 +1,6 @@
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(29);
+select plan(32);
 
 -- Calling hours: 8 AM to 9 PM in every zone the callee may be in (December: EST = UTC-5, PST = UTC-8).
 select is(public.is_within_calling_hours('+12125550300', '2026-12-01 12:59Z'), false, 'New York at 7:59 AM: too early');
@@ -20,15 +20,22 @@ select is(public.is_within_calling_hours('+15555550300', '2026-12-02 01:30Z'), t
 select is(public.callee_timezones('+442071234567'), array['America/New_York'],
   'a number outside North America: the business''s zone');
 
+select is(public.callee_time_zone('+14155550300', 'Europe/Madrid'), 'Europe/Madrid', 'a stored zone (a lead''s) wins');
+select is(public.next_calling_time('+14155550300', 'Europe/Madrid', '2026-12-01 06:00Z'), '2026-12-01 07:00Z'::timestamptz,
+  'and calling hours follow it (8 AM in Madrid)');
+insert into public.do_not_call (phone_number, reason) values ('+15555550309', 'listed directly');
+select results_eq($$select source, phone_key = public.phone_key('+15555550309') from public.do_not_call
+                    where phone_number = '+15555550309'$$, $$values ('team', true)$$,
+  'a row inserted with only its number is the team''s, keyed by its hash');
 insert into public.customers (phone_number, name, timezone) values ('+15555550301', 'Tz Caller', 'Europe/London');
 select is(public.is_within_calling_hours('+15555550301', '2026-12-01 08:30Z'), true,
   'a time zone the team set for the customer wins over the number');
 select throws_ok($$update public.customers set timezone = 'Mars/Olympus' where phone_number = '+15555550301'$$,
   '22023', 'invalid time zone', 'a customer''s time zone must be an IANA name');
 
-select is(public.next_calling_time('+12125550300', '2026-12-02 03:00Z'), '2026-12-02 13:00Z'::timestamptz,
+select is(public.next_calling_time('+12125550300', null, '2026-12-02 03:00Z'), '2026-12-02 13:00Z'::timestamptz,
   'at 10 PM in New York the next calling time is 8 AM there');
-select is(public.next_calling_time('+12125550300', '2026-12-01 14:07Z'), '2026-12-01 14:07Z'::timestamptz,
+select is(public.next_calling_time('+12125550300', null, '2026-12-01 14:07Z'), '2026-12-01 14:07Z'::timestamptz,
   'within hours the next calling time is now');
 
 -- The do-not-call list.
@@ -75,7 +82,7 @@ insert into public.scheduled_tasks (id, customer_id, task_type, scheduled_for, s
   ('00000000-0000-0000-0000-0000000a0302', '00000000-0000-0000-0000-0000000c0305', 'callback', now(), 'in_progress');
 select is(public.begin_callback_attempt('00000000-0000-0000-0000-0000000a0302') ->> 'reason', 'outside calling hours',
   'at night in the callee''s zone the attempt waits');
-select results_eq($$select status, attempts, scheduled_for = public.next_calling_time('+15555550305')
+select results_eq($$select status, attempts, scheduled_for = public.next_calling_time('+15555550305', null)
                     from public.scheduled_tasks where id = '00000000-0000-0000-0000-0000000a0302'$$,
   $$values ('pending', 0, true)$$, 'until the callee''s 8 AM, without counting an attempt');
 

@@ -5,6 +5,8 @@
  *   POST /2010-04-01/Accounts/{AccountSid}/Calls.json          place a call (201, status queued)
  *   POST /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json    update a live call (Twiml, Url, Status)
  *   GET  /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json    the call resource
+ *   POST /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}/Recordings.json, DELETE .../Recordings/{Sid}.json
+ *        (call recording, answered as Twilio does; nothing is recorded here)
  * and then plays each call with the behaviour registered for its number (see behaviour.ts).
  * Control endpoints for tests and tools (JSON, loopback only):
  *   PUT  /_sim/callees   {"+15550001111": [{"kind": "no-answer"}, {"kind": "person"}], ...}
@@ -65,6 +67,7 @@ function summary(call: OutboundCall) {
 
 export function startCalleeServer(o: CalleeServerOptions): Promise<{ url: string; calls: OutboundCall[]; close(): Promise<void> }> {
   const calls: OutboundCall[] = [];
+  const recordings = new Set<string>();
   const book = new CalleeBook(o.fallback);
   const auth = `Basic ${Buffer.from(`${o.accountSid}:${o.authToken}`).toString('base64')}`;
   const play = { accountSid: o.accountSid, authToken: o.authToken, ringMs: o.ringMs ?? 300 };
@@ -83,6 +86,26 @@ export function startCalleeServer(o: CalleeServerOptions): Promise<{ url: string
       if (url.pathname === '/_sim/calls' && req.method === 'GET') {
         const to = url.searchParams.get('to');
         return json(res, 200, calls.filter((c) => !to || c.to === to).map(summary));
+      }
+      const rec = /^\/2010-04-01\/Accounts\/([^/]+)\/(?:Calls\/(CA[0-9a-f]{32})\/Recordings|Recordings\/(RE[0-9a-f]{32}))\.json$/
+        .exec(url.pathname);
+      if (rec) {
+        if (req.headers.authorization !== auth || rec[1] !== o.accountSid) return twilioError(res, 401, 20003, 'Authenticate');
+        if (rec[2] && req.method === 'POST') {
+          const form = new URLSearchParams(await body(req));
+          const sid = `RE${randomBytes(16).toString('hex')}`;
+          recordings.add(sid);
+          return json(res, 201, { sid, account_sid: o.accountSid, call_sid: rec[2], status: 'in-progress',
+            channels: form.get('RecordingChannels') === 'dual' ? 2 : 1, source: 'StartCallRecordingAPI',
+            track: form.get('RecordingTrack') ?? 'both', api_version: '2010-04-01',
+            uri: `/2010-04-01/Accounts/${o.accountSid}/Recordings/${sid}.json` });
+        }
+        if (rec[3] && req.method === 'DELETE') {
+          if (!recordings.delete(rec[3])) return twilioError(res, 404, 20404, `The requested resource ${url.pathname} was not found`);
+          res.writeHead(204).end();
+          return;
+        }
+        return twilioError(res, 405, 20004, 'Method not allowed');
       }
       const m = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls(?:\/(CA[0-9a-f]{32}))?\.json$/.exec(url.pathname);
       if (!m) return twilioError(res, 404, 20404, `The requested resource ${url.pathname} was not found`);

@@ -66,6 +66,10 @@ export interface AgentConfig {
   /** Escalation rules: { topics: { billing: ['billing','charge',...], ... }, sentiment_threshold, ... }. */
   escalation_rules: Record<string, unknown>;
   default_transfer_user_id: string | null;
+  /** The greeting says the caller is speaking with an AI (compliance/greeting.ts). */
+  ai_disclosure?: boolean;
+  /** Call recording: off; announced and recorded; or asked, and recorded only on a yes. */
+  recording_mode?: 'off' | 'announce' | 'ask';
 }
 
 export interface KnowledgeHit {

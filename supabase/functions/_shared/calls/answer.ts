@@ -7,6 +7,7 @@ import { webhookUrls } from './urls.ts';
 import type { WebhookRequest } from './webhook.ts';
 import { callbackGreeting } from '../jobs/callbacks/greeting.ts';
 import { campaignGreeting } from './campaign.ts';
+import { withDisclosures } from '../compliance/greeting.ts';
 
 /** The greeting for this caller: the returning greeting with their first name when we know it. */
 export function greetingFor(agent: AgentConfig, customer: Customer | null, returning: boolean): string {
@@ -25,10 +26,12 @@ export async function answerCall(rt: Runtime, w: WebhookRequest): Promise<string
   const outbound = params.direction.startsWith('outbound');
   const callbackId = outbound ? w.query.get('callback') : null;
   const leadId = outbound ? w.query.get('campaign_lead') : null;
-  const greeting = (callbackId &&
+  const greeting = withDisclosures((callbackId &&
     await callbackGreeting(rt.sql, started.config, started.customer, callbackId, params.callSid)) ||
     (leadId && await campaignGreeting(rt.sql, started.config, started.customer, leadId, params.callSid)) ||
-    greetingFor(started.config, started.customer, started.returning);
+    greetingFor(started.config, started.customer, started.returning), started.config);
   await store.recordGreeting(rt.sql, params.callSid, greeting);
+  // Announced: the announcement is the condition, and it has just been said.
+  if (started.config.recording_mode === 'announce') await store.recordConsent(rt.sql, params.callSid, 'announced');
   return listen(greeting, 1, started.config, webhookUrls(rt.config.publicFunctionsUrl));
 }

@@ -49,3 +49,12 @@ export async function voicemailRecorded(rt: Runtime, w: WebhookRequest): Promise
   return document(twiml.say('Thank you. Your message has been saved and someone will call you back. Goodbye.', voice),
     twiml.hangup());
 }
+
+/** A call recording's status callback (recordings started by the start_recording job). */
+export async function callRecordingStatus(rt: Runtime, w: WebhookRequest): Promise<string> {
+  const { recordingSid, recordingStatus } = w.params;
+  if (recordingSid && recordingStatus) {
+    await store.recordRecordingStatus(rt.sql, recordingSid, recordingStatus, w.params.recordingDuration ?? null);
+  }
+  return document();
+}

@@ -23,7 +23,8 @@ export interface StoredTurn {
 
 export interface TurnSnapshot {
   conversation: { id: string; call_sid: string; direction: 'inbound' | 'outbound'; from_number: string; to_number: string;
-    state: Record<string, unknown>; last_turn: number; ended_at: string | null; transferred_to: string | null };
+    state: Record<string, unknown>; last_turn: number; ended_at: string | null; transferred_to: string | null;
+    recording_consent?: 'announced' | 'given' | 'declined' | null };
   customer: Customer | null;
   /** The version of the call's config and the team; they come only when the caller's is stale. */
   config_version: string;
@@ -78,6 +79,15 @@ export const store = {
   recordVoicemail: (sql: Sql, v: { callSid: string; from: string; recordingUrl: string; durationSeconds: number | null }) =>
     one<Record<string, unknown>>(sql`select public.record_voicemail(${v.callSid}, ${v.from}, ${v.recordingUrl},
       ${v.durationSeconds}) as r`),
+
+  recordConsent: (sql: Sql, callSid: string, answer: 'announced' | 'given' | 'declined') =>
+    one<{ consent: string }>(sql`select public.record_recording_consent(${callSid}, ${answer}) as r`),
+
+  recordRecordingStatus: (sql: Sql, recordingSid: string, status: string, durationSeconds: number | null) =>
+    one<boolean>(sql`select public.record_recording_status(${recordingSid}, ${status}, ${durationSeconds}) as r`),
+
+  recordPrivacyRequest: (sql: Sql, callSid: string, kind: 'erasure' | 'do_not_call') =>
+    one<{ ok: boolean; reason?: string }>(sql`select public.record_privacy_request(${callSid}, ${kind}) as r`),
 
   searchKnowledge: (sql: Sql, query: string, limit: number) =>
     sql<{ id: string; title: string; body: string; tags: string[]; rank: number }[]>`

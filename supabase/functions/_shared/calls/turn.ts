@@ -12,6 +12,8 @@ import { webhookUrls } from './urls.ts';
 import type { WebhookRequest } from './webhook.ts';
 import { meetingTurn } from '../meetings/flow.ts';
 import { meetingDeps } from '../meetings/runtime.ts';
+import { callLanguage, notice } from '../compliance/notices.ts';
+import { privacyStep } from './privacy.ts';
 
 const MAX_TURN = 500;
 
@@ -86,11 +88,18 @@ export async function takeTurn(rt: Runtime, w: WebhookRequest): Promise<string> 
   rt.lastKnown.agent = snap.config;
   rt.lastKnown.team = snap.team;
   const ctx = contextFrom(snap, rt, n, input, dial);
-  const result = await meetingTurn(meetingDeps(rt), ctx) ??
+  const privacy = await privacyStep(rt, snap, ctx, Boolean(dial));
+  const result = privacy.result ?? await meetingTurn(meetingDeps(rt), ctx) ??
     guardTransfer(await rt.brain(snap.config).turn(ctx, servicesFor(rt)), ctx);
+  // A caller who spoke card or bank details hears why they were left out.
+  const reply = [
+    w.redactions.length ? notice('cardWarning', callLanguage(ctx.state, snap.config.language, w.params.speechResult)) : '',
+    privacy.prefix ?? '',
+    result.reply,
+  ].filter(Boolean).join(' ');
   const latency = Math.round(performance.now() - w.receivedAt);
   const recorded = await store.recordTurn(rt.sql, {
-    callSid: w.params.callSid, turn: n, input: stored, reply: result.reply,
+    callSid: w.params.callSid, turn: n, input: stored, reply,
     meta: { ...result.meta, latency_ms: latency }, state: result.state, actions: result.actions,
   });
   return renderTurn(recorded.reply, recorded.actions, n, snap.config, webhookUrls(rt.config.publicFunctionsUrl),

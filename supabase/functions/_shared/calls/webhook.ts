@@ -10,6 +10,7 @@ import { BadTwilioRequest, readTwilioForm, voiceParams, type VoiceParams } from 
 import { twimlResponse } from '../twilio/twiml.ts';
 import { publicRequestUrl } from './urls.ts';
 import { rateLimitRefusal } from '../ratelimit/limiter.ts';
+import { redactCallerInput, type RedactionKind } from '../compliance/redact.ts';
 
 export interface WebhookRequest {
   params: VoiceParams;
@@ -17,6 +18,8 @@ export interface WebhookRequest {
   subpath: string;
   query: URLSearchParams;
   receivedAt: number;
+  /** Card, SSN or bank numbers removed from what the caller said or keyed (see compliance/redact). */
+  redactions: RedactionKind[];
 }
 
 /**
@@ -45,8 +48,10 @@ export function twilioWebhook(
       return plain(403, 'invalid Twilio signature');
     }
     let params: VoiceParams;
+    let redactions: RedactionKind[];
     try {
-      params = voiceParams(form);
+      // The boundary where caller words enter: nothing past it sees a card or bank number.
+      ({ params, kinds: redactions } = redactCallerInput(voiceParams(form)));
     } catch (err) {
       return plain(400, err instanceof BadTwilioRequest ? err.reason : 'bad request');
     }
@@ -54,7 +59,7 @@ export function twilioWebhook(
     if (refusal) return twimlResponse(refusal);
     const u = new URL(req.url);
     const subpath = u.pathname.replace(new RegExp(`^/${name}`), '') || '/';
-    const w: WebhookRequest = { params, subpath, query: u.searchParams, receivedAt };
+    const w: WebhookRequest = { params, subpath, query: u.searchParams, receivedAt, redactions };
     try {
       return twimlResponse(await handle(w));
     } catch (err) {

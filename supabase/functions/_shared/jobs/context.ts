@@ -8,6 +8,7 @@ import type { Job, JobQueue } from './queue.ts';
 import type { Snooze } from './errors.ts';
 import type { Mailer } from './notify/mailer.ts';
 import type { OutboundCalls } from './callbacks/twilio_calls.ts';
+import type { CallRecordings } from './recordings/twilio_recordings.ts';
 
 export interface JobDeps {
   sql: Sql;
@@ -19,6 +20,8 @@ export interface JobDeps {
   mailer: Mailer | null;
   /** Null when outbound calling is not configured. */
   calls: OutboundCalls | null;
+  /** Call recordings at Twilio; null without Twilio REST credentials. */
+  recordings: CallRecordings | null;
   /** For the CRM webhook (a stand-in in tests). */
   fetch: typeof fetch;
   /** The chat models that analyse a call for this agent config, in order; [] for local only. */

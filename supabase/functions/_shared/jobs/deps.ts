@@ -5,6 +5,7 @@ import type { JobDeps } from './context.ts';
 import { jobQueue } from './queue.ts';
 import { mailgunMailer } from './notify/mailer.ts';
 import { twilioCalls } from './callbacks/twilio_calls.ts';
+import { twilioRecordings } from './recordings/twilio_recordings.ts';
 import { analysisModels } from './analysis/models.ts';
 import type { ChatModel } from '../brain/llm/chat.ts';
 
@@ -24,6 +25,9 @@ export function createJobDeps(rt: Runtime, overrides: Partial<JobDeps> = {}): Jo
       ? overrides.mailer
       : config.mailgun && mailgunMailer(config.mailgun),
     calls: overrides.calls !== undefined ? overrides.calls : config.outbound && twilioCalls(config.outbound),
+    recordings: overrides.recordings !== undefined
+      ? overrides.recordings
+      : config.outbound && twilioRecordings(config.outbound),
     fetch: fetchFn,
     analysisModels: overrides.analysisModels ?? ((agent) => {
       // Built once per provider configuration, so a job does not construct SDK clients.

@@ -7,6 +7,7 @@ import { placeCallback } from './callbacks/handler.ts';
 import { probe } from './probe.ts';
 import { dialCampaign } from './campaigns/dialer.ts';
 import { meetingInvite } from './meetings/invite.ts';
+import { deleteRecording, startRecording } from './recordings/handler.ts';
 
 export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = Object.freeze({
   analyse_call: analyseCallJob,
@@ -15,6 +16,8 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = Object.freeze(
   place_callback: placeCallback,
   dial_campaign: dialCampaign,
   meeting_invite: meetingInvite,
+  start_recording: startRecording,
+  delete_recording: deleteRecording,
   probe,
 });
 

@@ -3,6 +3,9 @@
  * `POST /2010-04-01/Accounts/{AccountSid}/Calls.json`, form-encoded, Basic auth
  * `{AccountSid}:{AuthToken}`; answers 201 with the documented call resource, or Twilio's JSON
  * error (`{ code, message, more_info, status }`). Records every call; `failNext` scripts errors.
+ * Also call recordings: `POST .../Calls/{CallSid}/Recordings.json` (RecordingChannels,
+ * RecordingStatusCallback; answers 201 with the recording resource) and
+ * `DELETE .../Recordings/{RecordingSid}.json` (204, or 404 code 20404 for an unknown one).
  * Run it alone for the local stack: `deno run -A fake_twilio_api.ts` (FAKE_TWILIO_PORT,
  * TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN).
  */
@@ -23,10 +26,19 @@ export interface CallUpdateRequest {
   params: Record<string, string>;
 }
 
+export interface StartedRecording {
+  sid: string;
+  callSid: string;
+  params: Record<string, string>;
+}
+
 export interface FakeTwilioApi {
   readonly url: string;
   readonly calls: PlacedCall[];
   readonly updates: CallUpdateRequest[];
+  readonly recordings: StartedRecording[];
+  /** Recording sids deleted through the API, in order. */
+  readonly deletedRecordings: string[];
   /** The next `times` requests get this HTTP status and Twilio error code. */
   failNext(status: number, code?: number, times?: number): void;
   close(): Promise<void>;
@@ -49,7 +61,11 @@ function randomSid(prefix: string): string {
 export function startFakeTwilioApi(accountSid: string, authToken: string, port = 0): FakeTwilioApi {
   const calls: PlacedCall[] = [];
   const updates: CallUpdateRequest[] = [];
+  const recordings: StartedRecording[] = [];
+  const deletedRecordings: string[] = [];
   const failures: [number, number][] = [];
+  const authorized = (req: Request, account: string) =>
+    req.headers.get('authorization') === `Basic ${btoa(`${accountSid}:${authToken}`)}` && account === accountSid;
   const server = Deno.serve({ hostname: '127.0.0.1', port, onListen: () => {} }, async (req) => {
     const path = new URL(req.url).pathname;
     const update = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(path);
@@ -64,6 +80,35 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
       return Response.json({ sid: call.sid, account_sid: accountSid, to: call.to, from: call.from,
         status: params.Status === 'completed' ? 'completed' : 'in-progress', direction: 'outbound-api',
         api_version: '2010-04-01' });
+    }
+    const recording = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/(CA[0-9a-f]{32})\/Recordings\.json$/.exec(path);
+    const recordingSid = /^\/2010-04-01\/Accounts\/([^/]+)\/Recordings\/(RE[0-9a-f]{32})\.json$/.exec(path);
+    if (recording || recordingSid) {
+      if (!authorized(req, (recording ?? recordingSid)![1])) return twilioError(401, 20003, 'Authenticate');
+      const failure = failures.shift();
+      if (failure) return twilioError(failure[0], failure[1], 'Scripted failure');
+      if (recording && req.method === 'POST') {
+        const form = new URLSearchParams(await req.text());
+        const sid = randomSid('RE');
+        recordings.push({ sid, callSid: recording[2], params: Object.fromEntries(form) });
+        const now = new Date().toUTCString().replace('GMT', '+0000');
+        return Response.json({
+          sid, account_sid: accountSid, call_sid: recording[2], conference_sid: null, status: 'in-progress',
+          channels: form.get('RecordingChannels') === 'dual' ? 2 : 1, source: 'StartCallRecordingAPI',
+          start_time: now, date_created: now, date_updated: now, duration: null, price: null, price_unit: 'USD',
+          error_code: null, track: form.get('RecordingTrack') ?? 'both', api_version: '2010-04-01',
+          uri: `/2010-04-01/Accounts/${accountSid}/Recordings/${sid}.json`,
+        }, { status: 201 });
+      }
+      if (recordingSid && req.method === 'DELETE') {
+        const sid = recordingSid[2];
+        if (!recordings.some((r) => r.sid === sid) || deletedRecordings.includes(sid)) {
+          return twilioError(404, 20404, `The requested resource ${path} was not found`);
+        }
+        deletedRecordings.push(sid);
+        return new Response(null, { status: 204 });
+      }
+      return twilioError(405, 20004, 'Method not allowed');
     }
     const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\.json$/.exec(path);
     if (!match) return twilioError(404, 20404, `The requested resource ${path} was not found`);
@@ -133,6 +178,8 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
     url: `http://127.0.0.1:${server.addr.port}`,
     calls,
     updates,
+    recordings,
+    deletedRecordings,
     failNext(status, code = 20500, times = 1) {
       for (let i = 0; i < times; i++) failures.push([status, code]);
     },

@@ -38,6 +38,8 @@ export interface VoiceParams {
   recordingDuration?: number;
   /** Answering-machine detection's verdict (human, machine_end_beep, fax, ...). */
   answeredBy?: string;
+  recordingSid?: string;
+  recordingStatus?: string;
 }
 
 /** Reads and decodes a form-encoded body, refusing oversized, non-form or undecodable input. */
@@ -125,5 +127,7 @@ export function voiceParams(form: TwilioForm): VoiceParams {
     recordingUrl: form.get('RecordingUrl') || undefined,
     recordingDuration: optionalNumber(form.get('RecordingDuration')),
     answeredBy: form.get('AnsweredBy') || undefined,
+    recordingSid: form.get('RecordingSid') || undefined,
+    recordingStatus: form.get('RecordingStatus') || undefined,
   };
 }

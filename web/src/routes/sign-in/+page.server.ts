@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { services } from '$lib/server/app';
 import { signInChoices } from '$lib/server/auth';
+import { asUser, claimsFor } from '$lib/server/db';
 import { LOCAL_COOKIE, LOCAL_SESSION_SECONDS, isLoopback, signSession } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -36,6 +37,7 @@ export const actions: Actions = {
     if (!choices.some((c) => c.user_id === userId)) {
       return fail(400, { fieldErrors: { user_id: 'Pick a team member from the list.' } });
     }
+    await asUser(sql, claimsFor(userId), (tx) => tx`select public.audit_event('session.sign_in')`);
     cookies.set(LOCAL_COOKIE, signSession(cfg.sessionSecret, userId), {
       path: '/',
       httpOnly: true,

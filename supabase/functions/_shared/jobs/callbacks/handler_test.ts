@@ -18,7 +18,6 @@ import { placeCallback } from './handler.ts';
 
 const SID = `AC${'1'.repeat(32)}`;
 const TOKEN = 'fake-twilio-token';
-// Wednesday 25 November 2026, 10:00 in New York (the seed's business hours: weekdays 9 to 6).
 // Noon Eastern: within business hours and within calling hours in every US zone.
 const IN_HOURS = new Date('2026-11-25T17:00:00Z');
 
@@ -98,7 +97,7 @@ Deno.test({
           assertEquals(
             doc.says[0],
             'Hi Ravi, this is the virtual assistant from LegacyAI, calling you back as you asked. ' +
-              'My notes say: Pricing for two locations. Is now a good time to talk?',
+              "My notes say: Pricing for two locations. You're speaking with an AI assistant. Is now a good time to talk?",
           );
           assertEquals(doc.verbs[0], 'Gather');
           await rt.sql.end();
