@@ -45,7 +45,11 @@ Deno.test({
     const sql = testSql();
     const [config] = await sql<AgentConfig[]>`select * from agent_configs where is_active`;
     const [alex] = await sql`select user_id, email from team_members where user_id = ${config.default_transfer_user_id}`;
-    const candidates = candidateSlots(config, new Date(), 30);
+    // Slots another test or scenario already booked with Alex are not offered: leave them out.
+    const booked = await sql<{ starts_at: Date; ends_at: Date }[]>`select starts_at, ends_at from meetings
+      where team_member_id = ${config.default_transfer_user_id} and status = 'confirmed' and ends_at > now()`;
+    const candidates = candidateSlots(config, new Date(), 30)
+      .filter((c) => !booked.some((b) => c.start < b.ends_at && b.starts_at < c.end));
     const cleanup = async () => {
       await sql`delete from meetings where conversation_id in (select id from conversations where from_number like '+1555%'
         and started_at > now() - interval '10 minutes')`;
