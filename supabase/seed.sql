@@ -119,3 +119,20 @@ insert into public.knowledge_articles (title, body, tags) values
   ('About LegacyAI',
    'LegacyAI builds AI voice agents and workflow automation for small businesses.',
    '{about,company,who are you,what do you do,services,products,offer,business,automation,AI,voice agent}');
+
+-- Spanish versions of the articles, spoken to Spanish-speaking callers.
+update public.knowledge_articles set body_es = 'Abrimos de lunes a viernes, de 9 a. m. a 6 p. m., hora del Este, y cerramos los fines de semana y los días festivos federales. Fuera de ese horario puedo tomar un mensaje o agendar que le devuelvan la llamada el siguiente día hábil.' where title = 'Business hours';
+update public.knowledge_articles set body_es = 'El Voice Agent Starter cuesta 1,500 dólares de instalación, una sola vez, más 99 dólares al mes.' where title = 'Voice Agent Starter price';
+update public.knowledge_articles set body_es = 'El Voice Agent Starter incluye un número de teléfono, un saludo personalizado, integración con su CRM, dos semanas de ajustes y 500 minutos de llamadas al mes.' where title = 'What the Voice Agent Starter includes';
+update public.knowledge_articles set body_es = 'Cada mes incluye 500 minutos de llamadas. Los minutos adicionales cuestan 12 centavos por minuto.' where title = 'Extra call minutes';
+update public.knowledge_articles set body_es = 'La Auditoría de Automatización cuesta 500 dólares. Los 500 dólares se abonan a cualquier proyecto que firme en los siguientes 60 días.' where title = 'Automation Audit';
+update public.knowledge_articles set body_es = 'Las integraciones a la medida se cotizan después de una llamada de descubrimiento gratuita de 30 minutos. Si quiere, puedo agendarle esa llamada.' where title = 'Custom integrations';
+update public.knowledge_articles set body_es = 'Puede probar el Voice Agent Starter con un piloto de 14 días, sin tarjeta de crédito.' where title = 'Free pilot';
+update public.knowledge_articles set body_es = 'Nuestros planes son mes a mes, sin contrato a largo plazo. Puede cancelar cuando quiera con 30 días de aviso.' where title = 'Contracts and cancellation';
+update public.knowledge_articles set body_es = 'Una vez que empezamos, estará en funcionamiento en 5 días hábiles.' where title = 'Onboarding time';
+update public.knowledge_articles set body_es = 'Nos integramos con HubSpot, Salesforce, Google Calendar, Calendly y Zapier. Para cualquier otra herramienta, podemos crear una integración a la medida.' where title = 'Supported integrations';
+update public.knowledge_articles set body_es = 'Los datos de sus llamadas se cifran y se guardan en Estados Unidos. Los borramos a petición en un plazo de 30 días.' where title = 'Data privacy';
+update public.knowledge_articles set body_es = 'Las llamadas se graban solo con el consentimiento de quien llama.' where title = 'Call recording';
+update public.knowledge_articles set body_es = 'El asistente puede atender a sus clientes en inglés y en español.' where title = 'Languages';
+update public.knowledge_articles set body_es = 'LegacyAI trabaja principalmente en remoto y tiene su sede en Austin, Texas. Puede escribirnos a support@legacyai.info o visitar legacyai.info.' where title = 'Location and contact';
+update public.knowledge_articles set body_es = 'LegacyAI crea agentes de voz con inteligencia artificial y automatización de procesos para pequeñas empresas.' where title = 'About LegacyAI';

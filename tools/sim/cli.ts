@@ -7,11 +7,14 @@ import { parseArgs } from 'node:util';
 import type { DialResult } from './call.ts';
 import { runInteractive } from './interactive.ts';
 import { formatResult, formatSummary, toScenarioJson } from './report.ts';
-import { UnsafeDatabaseError } from './scenario-db.ts';
+import { assertLocalDatabase, UnsafeDatabaseError } from './scenario-db.ts';
 import { playScenarioFiles } from './scenario.ts';
 import { resolveTarget, type StackProfile } from './target.ts';
+import postgres from 'postgres';
+import { formatProviderSummary, PROVIDERS, type ProviderName, providerKeyProblem, providerUsage, useProvider } from './provider-run.ts';
+import { repoRoot } from '../stack/config.ts';
 
-const USAGE = `usage: npm run call -- [--scenario FILE|DIR [--json] [--quiet]] [--from +15555550199] [--profile dev|test] [--dial-result completed|busy|no-answer|failed]`;
+const USAGE = `usage: npm run call -- [--scenario FILE|DIR [--json] [--quiet] [--provider openai|anthropic]] [--from +15555550199] [--profile dev|test] [--dial-result completed|busy|no-answer|failed]`;
 const DIAL_RESULTS = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
 
 async function main(): Promise<number> {
@@ -21,6 +24,7 @@ async function main(): Promise<number> {
       options: {
         scenario: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' }, from: { type: 'string' },
         profile: { type: 'string', default: 'dev' }, 'dial-result': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        provider: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -35,6 +39,8 @@ async function main(): Promise<number> {
     values.profile !== 'dev' && values.profile !== 'test' ? '--profile must be dev or test' : '',
     values.from !== undefined && !/^\+[1-9][0-9]{6,14}$/.test(values.from) ? '--from must be an E.164 number' : '',
     values['dial-result'] !== undefined && !DIAL_RESULTS.includes(values['dial-result']) ? `--dial-result must be one of ${DIAL_RESULTS.join(', ')}` : '',
+    values.provider !== undefined && !(values.provider in PROVIDERS) ? `--provider must be one of ${Object.keys(PROVIDERS).join(', ')}` : '',
+    values.provider !== undefined && values.scenario === undefined ? '--provider needs --scenario' : '',
   ].filter(Boolean);
   if (problems.length > 0) return usageError(problems.join('; '));
 
@@ -51,8 +57,27 @@ async function main(): Promise<number> {
   const found = await stat(values.scenario).catch(() => null);
   if (!found) return usageError(`no scenario file or folder at ${values.scenario}`);
   const isFolder = found.isDirectory();
-  const results = await playScenarioFiles(values.scenario, target, (result) => console.log(formatResult(result, values.quiet) + (values.quiet ? '' : '\n')));
+  const provider = values.provider as ProviderName | undefined;
+  if (provider) {
+    const problem = providerKeyProblem(provider, repoRoot);
+    if (problem) return usageError(problem);
+  }
+  // The provider chain is changed only in the local stack's own database.
+  if (provider) assertLocalDatabase(target.dbUrl, [target.stackDbUrl ?? '']);
+  const sql = provider ? postgres(target.dbUrl, { max: 1, onnotice: () => {} }) : null;
+  const restore = provider && sql ? await useProvider(sql, provider) : null;
+  let results;
+  try {
+    results = await playScenarioFiles(values.scenario, target, (result) => console.log(formatResult(result, values.quiet) + (values.quiet ? '' : '\n')));
+  } finally {
+    await restore?.();
+  }
   if (isFolder) console.log(formatSummary(results));
+  if (provider && sql) {
+    const usage = await providerUsage(sql, results.flatMap((r) => (r.conversation_id ? [r.conversation_id] : [])), provider);
+    console.log(formatProviderSummary(provider, results.filter((r) => r.passed).length, results.length, usage));
+    await sql.end();
+  }
   if (values.json) console.log(JSON.stringify(isFolder ? results.map(toScenarioJson) : toScenarioJson(results[0]!)));
   return results.every((result) => result.passed) ? 0 : 1;
 }

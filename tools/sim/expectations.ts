@@ -1,5 +1,6 @@
 import type { EndReason, Turn } from './call.ts';
 import type { Scenario } from './scenario-file.ts';
+import { checkPromises } from './promises.ts';
 
 /** What the call itself showed: its turns (turns[0] = greeting), how it ended, what it dialled. */
 export type CallTranscript = {
@@ -18,8 +19,10 @@ export type DbFacts = {
   conversation: { id: string; escalated: boolean } | null;
   customer: Record<string, unknown> | null;
   /** Tasks created during the call, with scheduled_for as HH:MM in the business time zone. */
-  tasks: Array<{ task_type: string; local_time: string; in_future: boolean }>;
+  tasks: Array<{ task_type: string; local_time: string; in_future: boolean; assignee?: string | null }>;
   messages: number;
+  /** The team members' full names (for the promise check). */
+  team?: string[];
 };
 
 /** Every failed expectation of the scenario, as readable sentences; empty when the call passed. */
@@ -50,6 +53,11 @@ export function checkExpectations(scenario: Scenario, call: CallTranscript, fact
   }
   if (expect.transfer_to !== undefined && call.dialed?.trim() !== expect.transfer_to.trim()) {
     failures.push(`transfer_to: expected ${expect.transfer_to}, dialled ${call.dialed ?? 'nothing'}`);
+  }
+  // Every scenario: a person or time the agent committed to is what the stored task holds.
+  if (facts) {
+    const replies = call.turns.slice(1).map((t) => t.agent);
+    failures.push(...checkPromises(replies, facts.tasks.map((t) => ({ ...t, assignee: t.assignee ?? null })), facts.team ?? []));
   }
   const needsDb = expect.escalated !== undefined || expect.customer || expect.scheduled_task || expect.messages_min !== undefined;
   if (!needsDb) return failures;

@@ -85,14 +85,26 @@ export async function waitForCallClosed(sql: Sql, callSid: string, waitMs = 3000
   }
 }
 
+/** Waits (up to waitMs) for the after-call analysis of the call to be stored; false if it was not. */
+export async function waitForAnalysis(sql: Sql, callSid: string, waitMs = 15000): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const [row] = await sql<{ analysed_at: Date | null }[]>`select analysed_at from conversations where call_sid = ${callSid}`;
+    if (row?.analysed_at) return true;
+    if (!row || Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** Reads what the expectations check: the conversation, the caller's customer row, tasks created since `since`, messages. */
 export async function readFacts(sql: Sql, call: { callSid: string; caller: string; since: Date }): Promise<DbFacts & { conversationId: string | null }> {
   const [conversation] = await sql<{ id: string; escalated: boolean }[]>`select id, escalated from conversations where call_sid = ${call.callSid}`;
   const [customer] = await sql<Record<string, unknown>[]>`select * from customers where phone_number = ${call.caller}`;
   const [config] = await sql<{ timezone: string }[]>`select timezone from agent_configs where is_active limit 1`;
   const timezone = config?.timezone ?? 'UTC';
-  const tasks = await sql<{ task_type: string; local_time: string; in_future: boolean }[]>`
-    select task_type, to_char(scheduled_for at time zone ${timezone}, 'HH24:MI') as local_time, scheduled_for > now() as in_future
+  const tasks = await sql<{ task_type: string; local_time: string; in_future: boolean; assignee: string | null }[]>`
+    select task_type, to_char(scheduled_for at time zone ${timezone}, 'HH24:MI') as local_time, scheduled_for > now() as in_future,
+      (select name from team_members m where m.user_id = scheduled_tasks.assigned_to) as assignee
     from scheduled_tasks
     where (customer_id = ${(customer?.id as string | undefined) ?? null} or conversation_id = ${conversation?.id ?? null})
       and created_at >= ${call.since}
@@ -104,7 +116,8 @@ export async function readFacts(sql: Sql, call: { callSid: string; caller: strin
     conversationId: conversation?.id ?? null,
     conversation: conversation ?? null,
     customer: customer ?? null,
-    tasks: tasks.map((t) => ({ task_type: t.task_type, local_time: t.local_time, in_future: t.in_future })),
+    tasks: tasks.map((t) => ({ task_type: t.task_type, local_time: t.local_time, in_future: t.in_future, assignee: t.assignee })),
     messages: messages!.count,
+    team: (await sql<{ name: string }[]>`select name from team_members`).map((m) => m.name),
   };
 }

@@ -15,18 +15,27 @@ export type Scenario = {
   /** whisper: what the team member does after a warm transfer's whisper (press 1 = accept, the default). */
   given: { hours?: 'open' | 'closed'; customer?: GivenCustomer; dial_result?: DialResult; whisper?: WhisperAction };
   turns: ScenarioTurn[];
-  expect: {
-    ended?: EndedExpectation | EndedExpectation[];
-    transfer_to?: string;
-    escalated?: boolean;
-    customer?: Record<string, string>;
-    scheduled_task?: { task_type: string; local_time?: string };
-    greeting?: string[];
-    messages_min?: number;
-    /** Regular expressions the team member's whisper must all match. */
-    whisper?: string[];
-  };
+  expect: CallExpect;
+  /**
+   * Further calls from the same caller, played in order after the first without resetting what
+   * the database learnt about them (what was learnt must stay).
+   */
+  later_calls?: LaterCall[];
 };
+/** What must hold after one call. */
+export type CallExpect = {
+  ended?: EndedExpectation | EndedExpectation[];
+  transfer_to?: string;
+  escalated?: boolean;
+  customer?: Record<string, string>;
+  scheduled_task?: { task_type: string; local_time?: string };
+  greeting?: string[];
+  messages_min?: number;
+  /** Regular expressions the team member's whisper must all match. */
+  whisper?: string[];
+};
+/** Another call from the scenario's caller. */
+export type LaterCall = { turns: ScenarioTurn[]; expect: CallExpect };
 /** A scenario file, read or not. */
 export type LoadedScenario = { file: string; scenario: Scenario } | { file: string; error: string };
 
@@ -45,7 +54,7 @@ export function parseScenario(json: unknown): Scenario {
   const need = (ok: boolean, problem: string) => { if (!ok) problems.push(problem); };
   const s = isObject(json) ? json : {};
   need(isObject(json), 'a scenario is a JSON object');
-  onlyKeys(s, ['name', 'caller', 'given', 'turns', 'expect'], '', problems);
+  onlyKeys(s, ['name', 'caller', 'given', 'turns', 'expect', 'later_calls'], '', problems);
   need(typeof s.name === 'string' && s.name.length > 0, 'name: a non-empty string');
   need(typeof s.caller === 'string' && /^\+[1-9][0-9]{6,14}$/.test(s.caller), 'caller: an E.164 number');
   const given = isObject(s.given) ? s.given : {};
@@ -58,23 +67,40 @@ export function parseScenario(json: unknown): Scenario {
     need(isObject(given.customer), 'given.customer: an object');
     if (isObject(given.customer)) onlyKeys(given.customer, [...CUSTOMER_FIELDS], 'given.customer.', problems);
   }
-  need(Array.isArray(s.turns), 'turns: an array');
-  (Array.isArray(s.turns) ? s.turns : []).forEach((turn, i) => checkTurn(turn, `turns[${i}]`, problems));
-  const expect = isObject(s.expect) ? s.expect : {};
-  need(s.expect === undefined || isObject(s.expect), 'expect: an object');
-  onlyKeys(expect, ['ended', 'transfer_to', 'escalated', 'customer', 'scheduled_task', 'greeting', 'messages_min', 'whisper'], 'expect.', problems);
-  const endings = expect.ended === undefined ? [] : [expect.ended].flat();
-  need(endings.every((e) => ENDINGS.includes(e as string)), `expect.ended: one or a list of ${ENDINGS.join(', ')}`);
-  need(expect.transfer_to === undefined || typeof expect.transfer_to === 'string', 'expect.transfer_to: a string');
-  need(expect.escalated === undefined || typeof expect.escalated === 'boolean', 'expect.escalated: true or false');
-  need(expect.customer === undefined || (isObject(expect.customer) && Object.values(expect.customer).every((v) => typeof v === 'string')), 'expect.customer: an object of strings');
-  const task = expect.scheduled_task;
-  need(task === undefined || (isObject(task) && typeof task.task_type === 'string' && (task.local_time === undefined || /^\d\d:\d\d$/.test(String(task.local_time)))), 'expect.scheduled_task: { task_type, local_time "HH:MM" }');
-  need(expect.messages_min === undefined || Number.isInteger(expect.messages_min), 'expect.messages_min: an integer');
-  checkPatterns(expect.greeting, 'expect.greeting', problems);
-  checkPatterns(expect.whisper, 'expect.whisper', problems);
+  checkCall(s, '', problems);
+  need(s.later_calls === undefined || Array.isArray(s.later_calls), 'later_calls: an array of { turns, expect }');
+  (Array.isArray(s.later_calls) ? s.later_calls : []).forEach((call, i) => {
+    const where = `later_calls[${i}].`;
+    if (!isObject(call)) return void problems.push(`later_calls[${i}]: an object`);
+    onlyKeys(call, ['turns', 'expect'], where, problems);
+    checkCall(call, where, problems);
+  });
   if (problems.length > 0) throw new ScenarioFormatError(problems.join('; '));
-  return { ...(s as Scenario), given: given as Scenario['given'], expect: expect as Scenario['expect'] };
+  const expect = isObject(s.expect) ? s.expect : {};
+  const later = Array.isArray(s.later_calls)
+    ? { later_calls: (s.later_calls as Record<string, unknown>[]).map((c) => ({ turns: c.turns, expect: isObject(c.expect) ? c.expect : {} }) as LaterCall) }
+    : {};
+  return { ...(s as Scenario), given: given as Scenario['given'], expect: expect as CallExpect, ...later };
+}
+
+/** Checks one call's turns and expectations (the scenario's first call, or a later one). */
+function checkCall(s: Record<string, unknown>, prefix: string, problems: string[]): void {
+  const need = (ok: boolean, problem: string) => { if (!ok) problems.push(problem); };
+  need(Array.isArray(s.turns), `${prefix}turns: an array`);
+  (Array.isArray(s.turns) ? s.turns : []).forEach((turn, i) => checkTurn(turn, `${prefix}turns[${i}]`, problems));
+  const expect = isObject(s.expect) ? s.expect : {};
+  need(s.expect === undefined || isObject(s.expect), `${prefix}expect: an object`);
+  onlyKeys(expect, ['ended', 'transfer_to', 'escalated', 'customer', 'scheduled_task', 'greeting', 'messages_min', 'whisper'], `${prefix}expect.`, problems);
+  const endings = expect.ended === undefined ? [] : [expect.ended].flat();
+  need(endings.every((e) => ENDINGS.includes(e as string)), `${prefix}expect.ended: one or a list of ${ENDINGS.join(', ')}`);
+  need(expect.transfer_to === undefined || typeof expect.transfer_to === 'string', `${prefix}expect.transfer_to: a string`);
+  need(expect.escalated === undefined || typeof expect.escalated === 'boolean', `${prefix}expect.escalated: true or false`);
+  need(expect.customer === undefined || (isObject(expect.customer) && Object.values(expect.customer).every((v) => typeof v === 'string')), `${prefix}expect.customer: an object of strings`);
+  const task = expect.scheduled_task;
+  need(task === undefined || (isObject(task) && typeof task.task_type === 'string' && (task.local_time === undefined || /^\d\d:\d\d$/.test(String(task.local_time)))), `${prefix}expect.scheduled_task: { task_type, local_time "HH:MM" }`);
+  need(expect.messages_min === undefined || Number.isInteger(expect.messages_min), `${prefix}expect.messages_min: an integer`);
+  checkPatterns(expect.greeting, `${prefix}expect.greeting`, problems);
+  checkPatterns(expect.whisper, `${prefix}expect.whisper`, problems);
 }
 
 function checkTurn(turn: unknown, where: string, problems: string[]): void {

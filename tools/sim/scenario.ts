@@ -2,7 +2,7 @@ import postgres, { type Sql } from 'postgres';
 import { CallSession, type EndReason, type RequestLog, type Turn } from './call.ts';
 import type { CallerInput } from './caller-input.ts';
 import { checkExpectations, type DbFacts } from './expectations.ts';
-import { applyGiven, assertLocalDatabase, databaseNow, readFacts, resetCaller, waitForCallClosed } from './scenario-db.ts';
+import { applyGiven, assertLocalDatabase, databaseNow, readFacts, resetCaller, waitForAnalysis, waitForCallClosed } from './scenario-db.ts';
 import { loadScenarios, type Scenario, type ScenarioTurn } from './scenario-file.ts';
 
 /** Where calls go: the stack's functions and database, and Twilio's side of the number. */
@@ -49,26 +49,20 @@ export async function playScenario(scenario: Scenario, target: SimTarget, option
     await resetCaller(sql, scenario.caller);
     const restoreHours = await applyGiven(sql, scenario);
     try {
-      const since = await databaseNow(sql);
-      const session = new CallSession({
-        ...webhookUrls(target.functionsUrl), authToken: target.authToken, accountSid: target.accountSid,
-        from: scenario.caller, to: target.toNumber, dialResult: scenario.given.dial_result, whisper: scenario.given.whisper,
-      });
-      await playTurns(session, scenario.turns);
-      let facts: (DbFacts & { conversationId: string | null }) | null = null;
-      const dbFailures: string[] = [];
-      try {
-        const sc = session.statusCallback;
-        if (sc && 'status' in sc && sc.status >= 200 && sc.status < 300) await waitForCallClosed(sql, session.callSid);
-        facts = await readFacts(sql, { callSid: session.callSid, caller: scenario.caller, since });
-      } catch (error) {
-        dbFailures.push(`database: ${messageOf(error)}`);
+      const calls = [{ turns: scenario.turns, expect: scenario.expect }, ...(scenario.later_calls ?? [])];
+      const played: PlayedCall[] = [];
+      for (const [i, call] of calls.entries()) {
+        const one = await playCall({ ...scenario, turns: call.turns, expect: call.expect }, target, sql);
+        played.push({ ...one, failures: i === 0 ? one.failures : one.failures.map((f) => `call ${i + 1}: ${f}`) });
       }
-      const failures = [...checkExpectations(scenario, session, facts), ...dbFailures];
+      const first = played[0]!;
+      const last = played[played.length - 1]!;
+      const failures = played.flatMap((p) => p.failures);
       return {
-        name: scenario.name, file: options.file ?? null, call_sid: session.callSid, conversation_id: facts?.conversationId ?? null,
-        turns: session.turns, ended: session.ended, dialed: session.dialed, passed: failures.length === 0, failures,
-        warnings: session.warnings, requests: session.requests,
+        name: scenario.name, file: options.file ?? null, call_sid: first.session.callSid, conversation_id: first.conversationId,
+        turns: played.flatMap((p) => p.session.turns), ended: last.session.ended, dialed: last.session.dialed,
+        passed: failures.length === 0, failures, warnings: played.flatMap((p) => p.session.warnings),
+        requests: played.flatMap((p) => p.session.requests),
       };
     } finally {
       await restoreHours();
@@ -76,6 +70,32 @@ export async function playScenario(scenario: Scenario, target: SimTarget, option
   } finally {
     if (!options.sql) await sql.end();
   }
+}
+
+type PlayedCall = { session: CallSession; conversationId: string | null; failures: string[] };
+
+/** One call of a scenario, from the caller's number as it is now, checked on its own. */
+async function playCall(scenario: Scenario, target: SimTarget, sql: Sql): Promise<PlayedCall> {
+  const since = await databaseNow(sql);
+  const session = new CallSession({
+    ...webhookUrls(target.functionsUrl), authToken: target.authToken, accountSid: target.accountSid,
+    from: scenario.caller, to: target.toNumber, dialResult: scenario.given.dial_result, whisper: scenario.given.whisper,
+  });
+  await playTurns(session, scenario.turns);
+  let facts: (DbFacts & { conversationId: string | null }) | null = null;
+  const dbFailures: string[] = [];
+  try {
+    const sc = session.statusCallback;
+    if (sc && 'status' in sc && sc.status >= 200 && sc.status < 300) await waitForCallClosed(sql, session.callSid);
+    // A lead's score and status are the after-call analysis's: wait for the jobs worker to store it.
+    const customer = scenario.expect.customer ?? {};
+    if ('lead_score' in customer || 'lead_status' in customer) await waitForAnalysis(sql, session.callSid);
+    facts = await readFacts(sql, { callSid: session.callSid, caller: scenario.caller, since });
+  } catch (error) {
+    dbFailures.push(`database: ${messageOf(error)}`);
+  }
+  const failures = [...checkExpectations(scenario, session, facts), ...dbFailures];
+  return { session, conversationId: facts?.conversationId ?? null, failures };
 }
 
 /**

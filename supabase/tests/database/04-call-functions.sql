@@ -73,13 +73,13 @@ select is(
     '{"provider": "local", "latency_ms": 12.6, "tokens_in": 0, "tokens_out": 0, "cost_usd": 0.0015, "tools": ["capture_lead"]}',
     '{"slots": {"name": "Dana Whitfield"}}',
     '{"lead": {"name": "Dana Whitfield"}}'),
-  '{"replayed": false, "reply": "Nice to meet you, Dana. What company are you with?", "actions": {"lead": {"name": "Dana Whitfield"}}}'::jsonb,
+  '{"replayed": false, "reply": "Nice to meet you, Dana. What company are you with?", "actions": {"lead": {"name": "Dana Whitfield"}}, "committed": {}, "language": null}'::jsonb,
   'a turn is recorded and its reply returned'
 );
 select is(
   public.record_turn('CA_new', 1, '{"kind": "speech", "text": "Hi, I am Dana Whitfield"}', 'A different reply',
     '{"cost_usd": 1}', '{"slots": {}}', '{"transfer": {"user_id": "user_sam_patel"}}'),
-  '{"replayed": true, "reply": "Nice to meet you, Dana. What company are you with?", "actions": {"lead": {"name": "Dana Whitfield"}}}'::jsonb,
+  '{"replayed": true, "reply": "Nice to meet you, Dana. What company are you with?", "actions": {"lead": {"name": "Dana Whitfield"}}, "language": null}'::jsonb,
   'a retried turn replays the stored reply and actions'
 );
 select results_eq(
@@ -205,10 +205,10 @@ select lives_ok(
   'a message for the team is taken'
 );
 select results_eq(
-  $$select task_type, notes, assigned_to, phone_number, scheduled_for = now()
+  $$select task_type, notes, assigned_to, phone_number, scheduled_for = public.next_business_opening(public.call_config(null), now())
     from public.scheduled_tasks t join public.conversations c on c.id = t.conversation_id where c.call_sid = 'CA_back'$$,
   $$values ('message', 'Charged twice this month', 'user_sam_patel', '+15555550402', true)$$,
-  'the message goes to the topic''s owner, due now'
+  'the message goes to the topic''s owner, due when the team is next open'
 );
 
 -- transfers

@@ -7,6 +7,23 @@ import type { AgentConfig, WeeklyHours } from './types.ts';
 
 export type DayKey = 'sun' | 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat';
 export const DAY_KEYS: readonly DayKey[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+/** The languages the agent speaks. */
+export type Lang = 'en' | 'es';
+const DAY_NAMES_ES = ['domingo', 'lunes', 'martes', 'miércoles', 'jueves', 'viernes', 'sábado'];
+const MONTH_NAMES_ES = [
+  'enero',
+  'febrero',
+  'marzo',
+  'abril',
+  'mayo',
+  'junio',
+  'julio',
+  'agosto',
+  'septiembre',
+  'octubre',
+  'noviembre',
+  'diciembre',
+];
 const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTH_NAMES = [
   'January',
@@ -181,7 +198,13 @@ export function nextOpening(config: AgentConfig, now: Date): Date {
 }
 
 /** '9 AM', '5:30 PM', 'noon', 'midnight'. */
-export function speakClock(hour: number, minute: number): string {
+export function speakClock(hour: number, minute: number, lang: Lang = 'en'): string {
+  if (lang === 'es') {
+    if (minute === 0 && hour === 12) return 'mediodía';
+    const h = hour % 12 === 0 ? 12 : hour % 12;
+    const suffix = hour % 24 < 12 ? 'a. m.' : 'p. m.';
+    return minute ? `${h}:${String(minute).padStart(2, '0')} ${suffix}` : `${h} ${suffix}`;
+  }
   if (minute === 0 && hour === 12) return 'noon';
   if (minute === 0 && (hour === 0 || hour === 24)) return 'midnight';
   const h12 = hour % 12 === 0 ? 12 : hour % 12;
@@ -190,9 +213,9 @@ export function speakClock(hour: number, minute: number): string {
 }
 
 /** 'Eastern Time' for America/New_York; the zone id when the runtime has no generic name. */
-export function timeZoneName(tz: string): string {
+export function timeZoneName(tz: string, lang: Lang = 'en'): string {
   try {
-    const part = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longGeneric' })
+    const part = new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { timeZone: tz, timeZoneName: 'longGeneric' })
       .formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value;
     if (part && !/^GMT/.test(part)) return part;
   } catch { /* unknown zone name style: fall through */ }
@@ -200,18 +223,23 @@ export function timeZoneName(tz: string): string {
 }
 
 /** Days are numbered 0 = Sunday; a week is read Monday first, so Saturday and Sunday are neighbours. */
-function dayRange(first: number, last: number): string {
-  const a = DAY_NAMES[first], b = DAY_NAMES[last];
+function dayRange(first: number, last: number, lang: Lang): string {
+  const names = lang === 'es' ? DAY_NAMES_ES : DAY_NAMES;
+  const a = names[first], b = names[last];
   if (first === last) return a;
+  if (lang === 'es') return (last - first + 7) % 7 === 1 ? `${a} y ${b}` : `de ${a} a ${b}`;
   return (last - first + 7) % 7 === 1 ? `${a} and ${b}` : `${a} to ${b}`;
 }
 
 /** The weekly schedule as a sentence fragment: 'Monday to Friday, 9 AM to 6 PM Eastern Time'. */
-export function describeHours(config: AgentConfig): string {
+export function describeHours(config: AgentConfig, lang: Lang = 'en'): string {
   const order = [1, 2, 3, 4, 5, 6, 0];
+  const span = (o: string, c: string) =>
+    lang === 'es'
+      ? `de ${speakClock(...hm(o), 'es')} a ${speakClock(...hm(c), 'es')}`
+      : `${speakClock(...hm(o))} to ${speakClock(...hm(c))}`;
   const spoken = (wd: number) =>
-    (config.business_hours[DAY_KEYS[wd]] ?? [])
-      .map(([o, c]) => `${speakClock(...hm(o))} to ${speakClock(...hm(c))}`).join(' and ');
+    (config.business_hours[DAY_KEYS[wd]] ?? []).map(([o, c]) => span(o, c)).join(lang === 'es' ? ' y ' : ' and ');
   const groups: { first: number; last: number; text: string }[] = [];
   for (const wd of order) {
     const text = spoken(wd);
@@ -221,8 +249,10 @@ export function describeHours(config: AgentConfig): string {
   }
   const open = groups.filter((g) => g.text);
   if (!open.length) return '';
-  const body = open.map((g) => `${dayRange(g.first, g.last)}, ${g.text}`).join('; ');
-  return `${body} ${timeZoneName(config.timezone)}`;
+  const body = open.map((g) => `${dayRange(g.first, g.last, lang)}, ${g.text}`).join('; ');
+  return lang === 'es'
+    ? `${body}, ${timeZoneName(config.timezone, 'es')}`
+    : `${body} ${timeZoneName(config.timezone)}`;
 }
 
 function hm(hhmm: string): [number, number] {
@@ -231,9 +261,16 @@ function hm(hhmm: string): [number, number] {
 }
 
 /** 'today at 2 PM', 'tomorrow, Thursday, at 2 PM', 'Monday, November 30, at 10 AM'. */
-export function speakDateTime(at: Date, tz: string, now: Date): string {
+export function speakDateTime(at: Date, tz: string, now: Date, lang: Lang = 'en'): string {
   const w = wallClock(at, tz);
   const today = wallClock(now, tz);
+  if (lang === 'es') {
+    const clock = w.hour === 12 && !w.minute ? 'al mediodía' : `a las ${speakClock(w.hour, w.minute, 'es')}`
+      .replace(/^a las 1 /, 'a la 1 ');
+    if (isoDate(w) === isoDate(today)) return `hoy ${clock}`;
+    if (isoDate(w) === isoDate(addDays(today, 1))) return `mañana, ${DAY_NAMES_ES[w.weekday]}, ${clock}`;
+    return `el ${DAY_NAMES_ES[w.weekday]} ${w.day} de ${MONTH_NAMES_ES[w.month - 1]}, ${clock}`;
+  }
   const clock = speakClock(w.hour, w.minute);
   if (isoDate(w) === isoDate(today)) return `today at ${clock}`;
   if (isoDate(w) === isoDate(addDays(today, 1))) return `tomorrow, ${DAY_NAMES[w.weekday]}, at ${clock}`;

@@ -76,6 +76,8 @@ export interface KnowledgeHit {
   id: string;
   title: string;
   body: string;
+  /** The article in Spanish, for Spanish-speaking callers, when the team wrote one. */
+  body_es?: string | null;
   tags: string[];
   rank: number;
 }
@@ -118,12 +120,15 @@ export interface LeadFields {
 export interface TurnActions {
   /** Fields to merge into the caller's customers row. */
   lead?: LeadFields;
-  /** A callback to book: ISO instant, number to call, free-text notes. */
-  callback?: { at: string; phone: string; notes?: string };
+  /**
+   * A callback to book: ISO instant, number to call, free-text notes, what it is about and the team
+   * member the agent named (SQL gives it to that member if active, else the topic's owner).
+   */
+  callback?: { at: string; phone: string; notes?: string; topic?: string; user_id?: string };
   /** Dial this team member (only numbers from team_members). */
   transfer?: { user_id: string; phone: string; topic?: string; reason?: string };
   /** A message left for the team (after hours, or a transfer nobody answered). */
-  message?: { text: string; topic?: string };
+  message?: { text: string; topic?: string; user_id?: string };
   /** End the call after the reply. */
   hangup?: boolean;
 }
@@ -136,6 +141,8 @@ export interface TurnMeta {
   cost_usd: number;
   tools: string[];
   intent?: string;
+  /** The language the caller speaks, as far as the brain can tell ('en', 'es'). */
+  language?: string;
 }
 
 export interface TurnResult {
@@ -155,6 +162,8 @@ export type JsonSchema = Record<string, unknown>;
 export interface ToolContext {
   turn: TurnContext;
   services: BrainServices;
+  /** The language a tool's sentences are spoken in (the local engine speaks them as they are). */
+  language?: 'en' | 'es';
 }
 
 /**

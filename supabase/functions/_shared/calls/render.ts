@@ -7,6 +7,18 @@ export function voiceOf(agent: Pick<AgentConfig, 'voice' | 'language'>): Voice {
   return { voice: agent.voice, language: agent.language };
 }
 
+/** Twilio's Spanish voice when the configured one speaks another language (Amazon Polly, US Spanish). */
+const SPANISH_VOICE = { voice: 'Polly.Lupe-Neural', language: 'es-US' };
+
+/**
+ * The config's voice and language, switched to Spanish when the caller speaks Spanish (and the
+ * business's own language is not already Spanish): `<Say>` speaks it and `<Gather>` listens for it.
+ */
+export function speakingIn<T extends Pick<AgentConfig, 'voice' | 'language'>>(agent: T, language?: string | null): T {
+  if (language !== 'es' || agent.language.toLowerCase().startsWith('es')) return agent;
+  return { ...agent, ...SPANISH_VOICE };
+}
+
 /**
  * The reply nested in a `<Gather>` (so the caller can interrupt) whose action is turn `next`;
  * when the gather times out with no input, the `<Redirect>` reports the silence as that turn.

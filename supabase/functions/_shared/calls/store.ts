@@ -33,10 +33,24 @@ export interface TurnSnapshot {
   history: StoredTurn[];
 }
 
+/** The fields of a task as record_turn returns it (public.task_summary); checked by store_test. */
+export const COMMITTED_TASK_FIELDS = ['task_id', 'task_type', 'at', 'phone', 'topic', 'assigned_to', 'assignee_name'] as const;
+
+/** A task as record_turn committed it: what the agent may confirm. */
+export interface CommittedTask extends Record<(typeof COMMITTED_TASK_FIELDS)[number], string | null> {
+  task_id: string;
+  task_type: 'callback' | 'message';
+  at: string;
+}
+
 export interface RecordedTurn {
   replayed: boolean;
   reply: string;
   actions: TurnActions;
+  /** The tasks this turn committed (absent on a replay). */
+  committed?: { callback?: CommittedTask; message?: CommittedTask };
+  /** The call's language after this turn ('en', 'es'), when the brain has said. */
+  language?: string | null;
 }
 
 /** What the caller did this turn, as stored. `event` turns (a dial that ended) have no caller row. */
@@ -90,6 +104,6 @@ export const store = {
     one<{ ok: boolean; reason?: string }>(sql`select public.record_privacy_request(${callSid}, ${kind}) as r`),
 
   searchKnowledge: (sql: Sql, query: string, limit: number) =>
-    sql<{ id: string; title: string; body: string; tags: string[]; rank: number }[]>`
-      select id, title, body, tags, rank from public.search_knowledge(${query}, ${limit})`,
+    sql<{ id: string; title: string; body: string; body_es: string | null; tags: string[]; rank: number }[]>`
+      select id, title, body, body_es, tags, rank from public.search_knowledge(${query}, ${limit})`,
 };

@@ -7,7 +7,7 @@ import type { Runtime } from '../runtime/runtime.ts';
 import type { AgentConfig, BrainServices, TeamMember, TurnContext, TurnInput, TurnResult } from '../brain/types.ts';
 import { isWithinHours } from '../brain/hours.ts';
 import { store, type StoredInput, type TurnSnapshot } from './store.ts';
-import { renderTurn } from './render.ts';
+import { renderTurn, speakingIn } from './render.ts';
 import { webhookUrls } from './urls.ts';
 import type { WebhookRequest } from './webhook.ts';
 import { meetingTurn } from '../meetings/flow.ts';
@@ -102,6 +102,6 @@ export async function takeTurn(rt: Runtime, w: WebhookRequest): Promise<string> 
     callSid: w.params.callSid, turn: n, input: stored, reply,
     meta: { ...result.meta, latency_ms: latency }, state: result.state, actions: result.actions,
   });
-  return renderTurn(recorded.reply, recorded.actions, n, snap.config, webhookUrls(rt.config.publicFunctionsUrl),
-    w.params.to, w.params.callSid);
+  return renderTurn(recorded.reply, recorded.actions, n, speakingIn(snap.config, recorded.language),
+    webhookUrls(rt.config.publicFunctionsUrl), w.params.to, w.params.callSid);
 }

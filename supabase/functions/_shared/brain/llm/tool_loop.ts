@@ -14,6 +14,7 @@ import type {
   TurnResult,
 } from '../types.ts';
 import type { ChatMessage, ChatModel, ToolCall, ToolSpec, Usage } from './chat.ts';
+import { detectLanguage } from '../speech/language.ts';
 import { buildMessages, buildSystemPrompt } from './context.ts';
 import { LlmError } from './errors.ts';
 import { costUsd, DEFAULT_PRICES, priceFor, type PriceTable } from './prices.ts';
@@ -132,6 +133,7 @@ export function createLlmBrain(opts: LlmBrainOptions): SignalBrain {
         model,
         rounds,
         prompt_version: PROMPT_VERSION,
+        language: ctx.input.kind === 'speech' ? detectLanguage(ctx.input.text) ?? undefined : undefined,
       };
       return { reply, actions, state: ctx.state, meta };
     },

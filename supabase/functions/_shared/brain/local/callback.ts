@@ -6,12 +6,14 @@
  */
 import { chooseMember } from '../tools/transfer_to_human.ts';
 import { DAY_KEYS, speakDateTime, zonedDateTime } from '../hours.ts';
-import { say as phrase } from './phrases.ts';
+import { phrasesFor } from './phrases.ts';
 import { isE164, speakLastFour, speakPhone } from '../speech/phone.ts';
 import { type DateParts, mergeWhen, parseWhen, type TimeParts } from '../speech/when.ts';
 import type { CallbackReason, Pending } from './state.ts';
 import type { Utterance } from '../speech/text.ts';
-import { callTool, known, say, type Work } from './work.ts';
+import { askFor, callTool, known, say, setPending, type Work } from './work.ts';
+
+const phrase = (w: Work) => phrasesFor(w.st.lang);
 
 /** "Whenever", "as soon as possible": the earliest time the team can call. */
 const ASAP =
@@ -29,7 +31,7 @@ export function startCallback(w: Work, reason: CallbackReason, topic?: string, a
   if (!w.st.callback?.at) w.st.callback = {};
 }
 
-function assigneeName(w: Work): string | undefined {
+export function assigneeName(w: Work): string | undefined {
   const id = w.st.flow?.assignee;
   return w.ctx.team.find((m) => m.user_id === id)?.name;
 }
@@ -71,43 +73,50 @@ async function book(w: Work, closing = false, rebook = false): Promise<boolean> 
     : cb.asap || !cb.text
     ? w.ctx.now.toISOString()
     : cb.text;
-  const who = assigneeName(w);
   const name = known(w).name;
   const topic = w.st.flow?.topic;
   const notes = [
     `Callback${topic ? ` about ${topic.replaceAll('_', ' ')}` : ''}`,
     name && `for ${name}`,
-    who && `(${who})`,
   ].filter(Boolean).join(' ');
-  const out = await callTool(w, 'schedule_callback', { when: requested, phone: cb.phone, notes });
+  const out = await callTool(w, 'schedule_callback', {
+    when: requested,
+    phone: cb.phone,
+    notes,
+    topic,
+    person: assigneeName(w),
+  });
   if (!out.ok) {
     if (closing) return false;
-    w.st.pending = isE164(cb.phone ?? w.ctx.callerNumber) ? 'when' : 'phone';
+    setPending(w, isE164(cb.phone ?? w.ctx.callerNumber) ? 'when' : 'phone');
     say(w, out.result);
     return true;
   }
   const booked = out.actions.callback!;
+  // Who calls back is who the task is for; the reply names no one else.
+  if (booked.user_id) w.st.flow = { ...w.st.flow!, assignee: booked.user_id };
+  const who = assigneeName(w);
   w.st.callback = { ...cb, at: booked.at, phone: booked.phone };
   w.intent = 'callback';
   if (closing) {
     // The caller is leaving: say what was booked, in one sentence.
-    const when = speakDateTime(new Date(booked.at), w.ctx.config.timezone, w.ctx.now);
-    say(w, cb.date && cb.time ? out.result : phrase.bookedOnLeaving(who, when));
+    const when = speakDateTime(new Date(booked.at), w.ctx.config.timezone, w.ctx.now, w.st.lang);
+    say(w, cb.date && cb.time ? out.result : phrase(w).bookedOnLeaving(who, when));
     w.st.flow = { ...w.st.flow!, done: true };
     return true;
   }
   // On a new number the time stays as already read back.
   if (!rebook) say(w, out.result);
   if (booked.phone !== w.ctx.callerNumber) {
-    say(w, rebook && phrase.gotIt(), phrase.callbackPhoneOther(who, speakPhone(booked.phone)));
-    w.st.pending = null;
+    say(w, rebook && phrase(w).gotIt(), phrase(w).callbackPhoneOther(who, speakPhone(booked.phone)));
+    setPending(w, null);
     if (!(await askMissing(w))) close(w);
   } else if (cb.phoneOk) {
-    w.st.pending = null;
+    setPending(w, null);
     if (!(await askMissing(w))) close(w);
   } else {
-    say(w, phrase.callbackPhone(who, speakLastFour(booked.phone)));
-    w.st.pending = 'confirm_phone';
+    say(w, phrase(w).callbackPhone(who, speakLastFour(booked.phone)));
+    setPending(w, 'confirm_phone');
   }
   return true;
 }
@@ -161,7 +170,7 @@ export async function reschedule(w: Work, u: Utterance): Promise<boolean> {
     text: m.text,
   };
   w.st.flow = { ...w.st.flow, done: false };
-  w.st.pending = null;
+  setPending(w, null);
   await advanceCallback(w);
   return true;
 }
@@ -173,12 +182,7 @@ export async function rebookPhone(w: Work, phone: string): Promise<void> {
   if ((w.st.callback.date && w.st.callback.time) || w.st.callback.asap) await book(w, false, wasBooked);
 }
 
-function ask(w: Work, slot: Pending, text: string): true {
-  w.st.asked = w.st.pending === slot ? w.st.asked + 1 : 0;
-  w.st.pending = slot;
-  say(w, text);
-  return true;
-}
+const ask = askFor;
 
 /** After booking: the name (and the company after hours) if still missing. */
 function askMissing(w: Work): boolean {
@@ -188,18 +192,18 @@ function askMissing(w: Work): boolean {
   const booked = !!w.st.callback?.at;
   if (!have.name && !skipped.has('name')) {
     const again = w.st.pending === 'name';
-    return ask(w, 'name', booked && !again ? phrase.ask.nameForCallback() : phrase.ask.name(again));
+    return ask(w, 'name', booked && !again ? phrase(w).ask.nameForCallback() : phrase(w).ask.name(again));
   }
   if (flow.reason === 'after_hours' && !have.company && !skipped.has('company')) {
-    return ask(w, 'company', phrase.ask.company(w.st.businessNoun));
+    return ask(w, 'company', phrase(w).ask.company(w.st.businessNoun));
   }
   return false;
 }
 
 function close(w: Work): void {
   w.st.flow = { ...w.st.flow!, done: true };
-  say(w, phrase.anythingElse());
-  w.st.pending = 'anything_else';
+  say(w, phrase(w).anythingElse());
+  setPending(w, 'anything_else');
 }
 
 /** The callback flow's next step. Returns whether it said something. */
@@ -209,7 +213,7 @@ export async function advanceCallback(w: Work, closing = false): Promise<boolean
   if (closing) return false;
   if (cb.at && w.st.pending === 'confirm_phone') {
     // Something else came first (a name, a question): ask about the number again.
-    say(w, phrase.confirmPhoneAgain(speakLastFour(cb.phone ?? w.ctx.callerNumber)));
+    say(w, phrase(w).confirmPhoneAgain(speakLastFour(cb.phone ?? w.ctx.callerNumber)));
     return true;
   }
   if (askMissing(w)) return true;
@@ -217,23 +221,47 @@ export async function advanceCallback(w: Work, closing = false): Promise<boolean
     close(w);
     return true;
   }
-  if (cb.date && !cb.time) return ask(w, 'when', phrase.ask.whenTime(dayWords(w)));
-  return ask(w, 'when', phrase.ask.when(assigneeName(w)));
+  if (cb.date && !cb.time) return ask(w, 'when', phrase(w).ask.whenTime(dayWords(w)));
+  return ask(w, 'when', phrase(w).ask.when(assigneeName(w)));
 }
 
 /** The caller confirmed the number: all set, then anything still missing. */
 export function phoneConfirmed(w: Work): void {
-  say(w, phrase.allSet());
-  w.st.pending = null;
+  say(w, phrase(w).allSet());
+  setPending(w, null);
   if (!askMissing(w)) close(w);
 }
 
 function dayWords(w: Work): string {
   const d = w.st.callback?.date;
   if (!d) return '';
-  const day = new Date(Date.UTC(d.year, d.month - 1, d.day)).toLocaleDateString('en-US', {
+  const day = new Date(Date.UTC(d.year, d.month - 1, d.day)).toLocaleDateString(w.st.lang === 'es' ? 'es-US' : 'en-US', {
     weekday: 'long',
     timeZone: 'UTC',
   });
-  return `on ${day}`;
+  return w.st.lang === 'es' ? `el ${day}` : `on ${day}`;
+}
+
+/** "Will they know I want to cancel?", "who's calling me?", "when will Sam call?" */
+export const TASK_QUESTION =
+  /\b(?:will|do|does|did|would|is|are) (?:they|he|she|someone|somebody|the team|the person|[a-z]+) (?:know|have|see|get|be told|understand|remember|aware|going to know|be calling|call)\b|\bwho(?:'s| is| will be| will)?(?: going to| gonna)? (?:call|calling|ring)\b|\bwhen (?:will|are|is|does) (?:they|he|she|someone|[a-z]+) (?:call|calling|ring)\b|\bwhat time (?:is|will|are|was)\b|\b(?:sabr[aá]n?|sabe|qui[eé]n me (?:va a )?llama|cu[aá]ndo me llaman?)\b/;
+
+/**
+ * The caller asks what the booked callback holds: answer from the task (who, when), and add what
+ * they now say it is about to its note, so the person who calls knows.
+ */
+export async function confirmTask(w: Work, u: Utterance, topics: string[]): Promise<void> {
+  const cb = w.st.callback!;
+  w.intent = 'callback_confirm';
+  const topic = topics.find((t) => t !== 'complaint') ?? w.st.flow?.topic;
+  const known_ = w.st.flow?.topic;
+  if (topic && topic !== known_) {
+    // The note gains what the caller now says; the booking itself stays as it is.
+    w.st.flow = { ...w.st.flow!, topic };
+    const name = known(w).name;
+    const notes = `Callback about ${topic.replaceAll('_', ' ')}${name ? ` for ${name}` : ''}: "${u.raw.slice(0, 200)}"`;
+    await callTool(w, 'schedule_callback', { when: cb.at, phone: cb.phone, notes, topic, person: assigneeName(w) });
+  }
+  const when = speakDateTime(new Date(cb.at!), w.ctx.config.timezone, w.ctx.now, w.st.lang);
+  say(w, phrase(w).taskConfirm(assigneeName(w), topic?.replaceAll('_', ' '), when));
 }

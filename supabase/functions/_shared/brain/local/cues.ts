@@ -54,6 +54,11 @@ export const CALLBACK = [
 ];
 
 export const LEAD = [
+  // "We're a dental clinic looking into an AI receptionist", "I keep missing calls".
+  P(String
+    .raw`\b(?:i|we)(?:'m|'re| am| are)?\b[^.?!]{0,40}\b(?:looking (?:into|at|for) (?:an?|the|your|some) (?:ai|voice|virtual|phone|answering|receptionist|automated|new)|shopping around for)\b`),
+  P(String
+    .raw`\b(?:i|we) (?:keep |always |often |are |'re )?(?:missing|losing) (?:a lot of |so many |too many |some )?(?:calls|phone calls|customers|leads|bookings)\b`),
   P(String
     .raw`\binterested in\b|\b(?:i'm|im|i am|we're|we are) (?:very |really |definitely |quite |also )?interested\b`),
   P(String.raw`\bsign(?:ing)? (?:me |us )?up\b`),

@@ -6,12 +6,22 @@
 import type { Brain, BrainServices, TurnContext, TurnResult } from '../types.ts';
 import { advance, handOff } from './flows.ts';
 import { bookOnLeaving, startCallback } from './callback.ts';
-import { say as phrase } from './phrases.ts';
+import { phrasesFor } from './phrases.ts';
 import { parsePhone } from '../speech/phone.ts';
+import { followLanguage } from '../speech/language.ts';
+import { glossSpanish } from '../speech/spanish.ts';
+import type { Lang } from '../hours.ts';
 import { goodbye, speechTurn } from './policy.ts';
 import { loadState, saveState } from './state.ts';
 import { warmUp } from './warm.ts';
-import { callTool, newWork, say, type Work } from './work.ts';
+import { callTool, newWork, say, setPending, type Work } from './work.ts';
+
+const phrase = (w: Work) => phrasesFor(w.st.lang);
+
+/** The business's default language ('en-US' → 'en'). */
+function configLanguage(language: string | undefined): Lang {
+  return language?.toLowerCase().startsWith('es') ? 'es' : 'en';
+}
 
 const FAILED_DIAL = new Set(['busy', 'no-answer', 'failed', 'canceled']);
 
@@ -27,9 +37,9 @@ function missedTransfer(w: Work): boolean {
     topic: w.st.transfer?.topic,
     failed: true,
   };
-  say(w, phrase.missedTransfer(member?.name ?? 'the team'));
+  say(w, phrase(w).missedTransfer(member?.name ?? 'the team'));
   startCallback(w, 'missed_transfer', w.st.transfer.topic, member?.user_id);
-  w.st.pending = null;
+  setPending(w, null);
   w.intent = 'missed_transfer';
   return true;
 }
@@ -38,25 +48,25 @@ async function silenceTurn(w: Work): Promise<void> {
   w.st.silences++;
   if (w.st.silences > Math.max(0, w.ctx.config.max_silence_prompts ?? 2)) {
     w.intent = 'silence_hangup';
-    say(w, phrase.silenceLost());
+    say(w, phrase(w).silenceLost());
     await bookOnLeaving(w);
-    say(w, phrase.silenceBye());
+    say(w, phrase(w).silenceBye());
     await callTool(w, 'end_call', { reason: 'caller silent' });
     return;
   }
   w.intent = 'silence';
-  say(w, phrase.stillThere(w.st.silences));
+  say(w, phrase(w).stillThere(w.st.silences));
   const before = w.parts.length;
   const pending = w.st.pending;
   // Ask the open question again (or the usual prompt).
   if (w.st.flow && !w.st.flow.done && pending && pending !== 'confirm_phone') {
-    w.st.pending = null;
+    setPending(w, null);
     await advance(w);
   }
   if (w.parts.length === before) {
-    say(w, pending === 'anything_else' ? phrase.anythingElse() : 'How can I help you today?');
+    say(w, pending === 'anything_else' ? phrase(w).anythingElse() : phrase(w).howCanIHelp());
   }
-  if (!w.st.pending) w.st.pending = pending;
+  if (!w.st.pending) setPending(w, pending);
 }
 
 async function digitsTurn(w: Work, digits: string): Promise<void> {
@@ -66,7 +76,7 @@ async function digitsTurn(w: Work, digits: string): Promise<void> {
     return await speechTurn(w, d);
   }
   w.intent = 'digits';
-  say(w, phrase.keypad());
+  say(w, phrase(w).keypad());
 }
 
 /** Create the local brain. Libraries are loaded once, here, not per turn. */
@@ -80,12 +90,19 @@ export function createLocalBrain(): Brain & { readonly name: string } {
       const missed = missedTransfer(w);
       const input = ctx.input;
       if (input.kind !== 'silence') w.st.silences = 0;
-      if (input.kind === 'speech' && input.text.trim()) await speechTurn(w, input.text, input.confidence);
+      if (input.kind === 'speech' && input.text.trim()) {
+        // Understood through an English gloss; answered in the caller's own language.
+        w.st.lang = followLanguage(w.st.lang ?? configLanguage(ctx.config.language), input.text);
+        const text = w.st.lang === 'es' ? glossSpanish(input.text) : input.text;
+        await speechTurn(w, text, input.confidence);
+      }
       else if (input.kind === 'digits') await digitsTurn(w, input.digits);
       else if (missed) await advance(w);
       else await silenceTurn(w);
       if (w.actions.hangup && w.intent !== 'goodbye' && !w.parts.length) await goodbye(w);
-      const reply = w.parts.join(' ').replace(/\s+/g, ' ').trim() || phrase.repair();
+      // "p. m." ends a sentence by itself.
+      const reply = w.parts.join(' ').replace(/\s+/g, ' ').replace(/\b([ap]\. m\.)\./g, '$1').trim() ||
+        phrase(w).repair();
       return {
         reply,
         actions: w.actions,
@@ -98,6 +115,7 @@ export function createLocalBrain(): Brain & { readonly name: string } {
           cost_usd: 0,
           tools: w.tools,
           intent: w.intent,
+          language: w.st.lang ?? configLanguage(ctx.config.language),
         },
       };
     },

@@ -36,16 +36,22 @@ const SYNONYMS: [RegExp, string][] = [
     'about company services',
   ],
   [/\b(?:minutes|overage|extra minutes|per minute)\b/, 'minutes'],
-  [/\b(?:include|includes|included|come with|comes with|get with)\b/, 'includes'],
+  [/\b(?:include|includes|included|come with|comes with|get with|what do (?:i|we|you) get|get for (?:that|it|the money|my money))\b/, 'includes'],
 ];
 
 const ASKS =
   /^(?:how|what|what's|whats|when|where|where's|who|who's|why|which|do|does|did|is|are|can|could|would|will|should|tell me|i was wondering|i want to know)\b/i;
 
+/** Words that open a clause without changing what it asks ("so what happens if ..."). */
+const LEAD_IN = /^(?:(?:so|and|but|anyway|anyways|well|ok|okay|now|then|like|basically|honestly|actually|um|uh)\b[\s,]*)+/i;
+const REALLY_ASKING = /\b(?:what i (?:really |actually )?(?:want|wanted|need) to know is|my (?:real |actual )?question is|i was wondering)\b/i;
+
 /** The question part of "hi there, I saw your ad, what exactly is the voice agent". */
 export function focusQuestion(text: string): string {
-  const clauses = text.split(/(?<=[,.;!?])\s+/);
-  const i = clauses.findIndex((c) => ASKS.test(c.trim()));
+  const said = REALLY_ASKING.exec(text);
+  if (said) return text.slice(said.index + said[0].length).trim() || text;
+  const clauses = text.split(/(?<=[,.;!?])\s+/).map((c) => c.trim().replace(LEAD_IN, ''));
+  const i = clauses.findIndex((c) => ASKS.test(c));
   return i > 0 ? clauses.slice(i).join(' ') : text;
 }
 
@@ -241,6 +247,37 @@ export function serviceObject(text: string): string | null {
   }
   while (out.length && out[out.length - 1] === 'and') out.pop();
   return out.length ? out.join(' ') : null;
+}
+
+/** Whether an article mentions any of these words (title, tags or body). */
+export function mentions(hit: KnowledgeHit, words: string): boolean {
+  const want = contentStems(words);
+  const have = new Set([...contentStems(hit.title), ...hit.tags.flatMap((t) => contentStems(t)), ...contentStems(hit.body)]);
+  return want.some((s) => have.has(s));
+}
+
+/** "Anything else besides that?", "what other options do you have?" */
+export const OTHER_OFFERS =
+  /\b(?:anything else (?:besides|other than|apart from)|(?:do you|you guys) (?:have|offer|sell|do) anything else|other (?:offers|offerings|options|plans|products|services|packages)|besides (?:that|the starter|this)|what else (?:do|can) you (?:offer|have|sell|do))\b/;
+
+/** What else the business offers, beside the articles already spoken in this call. */
+export async function otherOffers(services: BrainServices, said: string[]): Promise<KnowledgeHit[]> {
+  const hits = await services.searchKnowledge('automation audit custom integration pilot trial', 5);
+  return hits.filter((h) => !said.some((s) => s.includes(h.body))).slice(0, 2);
+}
+
+/** "Does it work with Pipedrive?", "do you integrate with Pipedrive?": the tool asked about. */
+const INTEGRATION_ASK =
+  /\b(?:integrat\w* (?:with|into)|(?:does|do|can|will|would) (?:it|the agent|your agent|the system|your system|the ai|your ai|this|that|the voice agent) (?:work|connect|sync|plug|talk|hook)(?: in| up)? (?:with|to|into)|compatible with)\s+([a-z][\w.-]*(?: [a-z][\w.-]*)?)/i;
+
+export function integrationAsked(text: string): string | null {
+  const m = INTEGRATION_ASK.exec(text);
+  return m ? m[1].replace(/\s+(?:or|and|too|please|at)$/, '').trim() : null;
+}
+
+/** The article that lists the integrations. */
+export async function integrationsArticle(services: BrainServices): Promise<KnowledgeHit | null> {
+  return await best(services, 'what integrations do you support', 1);
 }
 
 /** The article that says what the business does (for questions it cannot answer more precisely). */

@@ -2,13 +2,14 @@
  * Everything the local engine says that is not read from the knowledge base or returned by a tool.
  * Short, speakable sentences; no prices or promises (those come only from knowledge articles).
  */
-import { describeHours } from '../hours.ts';
+import { describeHours, type Lang } from '../hours.ts';
 import type { AgentConfig } from '../types.ts';
+import { es } from './phrases_es.ts';
 
 const first = (name?: string | null) => (name ? name.trim().split(/\s+/)[0] : '');
 const comma = (name?: string | null) => (name ? `, ${first(name)}` : '');
 
-export const say = {
+const en = {
   ask: {
     name: (again: boolean) => (again ? 'Sorry, could I get your name?' : 'May I have your name, please?'),
     nameForCallback: () => 'And may I have your name, so they know who to ask for?',
@@ -19,6 +20,7 @@ export const say = {
         : "What's the best email address to reach you?",
     need: () => 'What would you like the voice agent to handle for you?',
     timeline: () => 'And when are you hoping to get started?',
+    timelineAgain: () => 'Sorry, I meant the timing: roughly when would you like to get started?',
     when: (who?: string) =>
       `When would be a good time for ${who ? first(who) : 'someone from the team'} to call you back?`,
     whenTime: (day: string) => `What time ${day} works best for you?`,
@@ -30,19 +32,21 @@ export const say = {
   gotPhone: (spoken: string) => `Thanks, I have ${spoken}.`,
   noted: () => "Thanks, I've noted that.",
   skipOk: () => 'No problem.',
-  callbackPhone: (who: string | undefined, lastFour: string) =>
-    `${
-      who ? first(who) : 'We'
-    } will call you at the number you're calling from, ending in ${lastFour}. Is that the best number?`,
+  callbackPhone: (_who: string | undefined, lastFour: string) =>
+    `That's to the number you're calling from, ending in ${lastFour}. Is that the best number?`,
   confirmPhoneAgain: (lastFour: string) => `Is the number ending in ${lastFour} the best one to reach you?`,
   callbackPhoneOther: (who: string | undefined, spoken: string) =>
-    `${who ? first(who) : 'We'} will call you at ${spoken}.`,
+    `${who ? first(who) : 'We'}'ll call you at ${spoken}.`,
   bookedOnLeaving: (who: string | undefined, when: string) =>
     `I've booked ${who ? first(who) : 'the team'} to call you back at the next opening, ${when}.`,
+  taskConfirm: (who: string | undefined, topic: string | undefined, when: string) =>
+    `Yes. ${topic ? `The note says it's about ${topic}, and ` : ''}${
+      who ? first(who) : 'someone from the team'
+    } will call you back ${when}.`,
   allSet: () => "Great, you're all set.",
   leadConfirm: (parts: string) => `Just to confirm, I have ${parts}. Is that right?`,
-  leadDone: (name: string | undefined, who: string | undefined) =>
-    `Thank you${comma(name)}. ${who ? first(who) : 'Someone from our team'} will be in touch soon.`,
+  // No person is named: no task holds one (the team is told of the new lead).
+  leadDone: (name: string | undefined) => `Thank you${comma(name)}. Our team will be in touch soon.`,
   fixWhat: () => 'Sorry about that. What should I correct: your name, your company, or your email?',
   anythingElse: () => 'Is there anything else I can help with?',
   anythingElseShort: () => 'Anything else I can help with?',
@@ -55,6 +59,7 @@ export const say = {
   hearing: () => 'Yes, I can hear you. How can I help you today?',
   notInterested: () => "Understood, I'll let the team know. Thanks for your time. Goodbye!",
   gotIt: () => 'Got it.',
+  noTime: () => "Sorry, I didn't catch a day and time.",
   hold: () => "Sure, take your time. I'm here when you're ready.",
   helpWith: (name?: string | null) => `Nice to meet you${comma(name)}. How can I help you today?`,
   howCanIHelp: () => 'How can I help you today?',
@@ -83,7 +88,10 @@ export const say = {
     }, but someone from our team can tell you more. Would you like a callback?`,
   unknownFact: () =>
     "I don't have that detail, but someone from our team can follow up with you. Would you like a callback?",
-  repair: () => "Sorry, I didn't quite catch that. Could you say it another way?",
+  repair: () =>
+    "Sorry, I didn't quite catch that. I can take a message or book a callback, or you can say it another way.",
+  asMentioned: () => 'As I mentioned,',
+  notOnList: (thing: string) => `I don't see ${thing} on our list of integrations.`,
   repairOffer: (open: boolean) =>
     open
       ? "I'm sorry, I'm having trouble understanding. Would you like me to connect you with someone from the team?"
@@ -111,5 +119,14 @@ export const say = {
     return base + holidays + now;
   },
 };
+
+/** The phrase table's shape, with plain strings (each language fills it in its own words). */
+type Widen<T> = { [K in keyof T]: T[K] extends (...a: infer A) => string ? (...a: A) => string : Widen<T[K]> };
+export type Phrases = Widen<typeof en>;
+
+/** What the agent says, in the call's language. */
+export function phrasesFor(lang: Lang | undefined): Phrases {
+  return lang === 'es' ? es : en;
+}
 
 export { first as firstName };

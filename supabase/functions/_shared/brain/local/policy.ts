@@ -6,19 +6,23 @@
 import { alwaysHumanTopics } from '../tools/routing.ts';
 import { acknowledge, answer, answerMemory, answerOrRepair, goodbye, miss } from './answers.ts';
 import { analyse, type Analysis } from './intents.ts';
-import { say as phrase } from './phrases.ts';
-import { advance, captureSlots, finishLead, handOff, offerTransfer, startLead } from './flows.ts';
+import { phrasesFor } from './phrases.ts';
+import { advance, captureSlots, DISMISSAL, finishLead, handOff, offerTransfer, startLead } from './flows.ts';
 import {
   bookOnLeaving,
   phoneConfirmed,
   rebookPhone,
   reschedule,
+  confirmTask,
   SAME_NUMBER,
   startCallback,
+  TASK_QUESTION,
   takeWhen,
 } from './callback.ts';
 import { type Utterance, utterance } from '../speech/text.ts';
-import { callTool, known, say, type Work } from './work.ts';
+import { callTool, known, say, setPending, type Work } from './work.ts';
+
+const phrase = (w: Work) => phrasesFor(w.st.lang);
 
 export { goodbye, miss };
 
@@ -31,141 +35,268 @@ const YES_NO = new Set([
 ]);
 const SLOT_PENDING = new Set(['name', 'company', 'email', 'phone', 'need', 'timeline', 'when']);
 
-/** Handle one spoken turn. */
+/** What a spoken turn knows once the caller's words are read, before any rule decides. */
+export interface SpokenTurn {
+  w: Work;
+  u: Utterance;
+  a: Analysis;
+  confidence?: number;
+  /** Slots this turn filled (saved through capture_lead), and a problem to say about one. */
+  slots: { filled: string[]; problem?: string };
+  /** A callback is being arranged, and whether it is already booked. */
+  inCallback: boolean;
+  booked: boolean;
+  /** A time said in this turn was taken into the callback being arranged. */
+  tookWhen: boolean;
+  /** The agent's last question asked for a slot. */
+  slotPending: boolean;
+}
+
+/**
+ * A rule of the dialogue: when it applies to the turn, `then` acts; `then` returns false to let
+ * the next rule look at the turn (it has only noted something).
+ */
+interface Rule {
+  name: string;
+  when: (t: SpokenTurn) => boolean;
+  then: (t: SpokenTurn) => Promise<boolean | void> | boolean | void;
+}
+
+const RULES: Rule[] = [
+  {
+    name: 'refuse a role change or a prompt request',
+    when: (t) => t.a.injection,
+    then: ({ w }) => {
+      w.intent = 'injection';
+      say(w, phrase(w).refuse(w.ctx.config.business_name));
+    },
+  },
+  {
+    name: 'speech recognition was unsure: ask again',
+    when: ({ a, confidence }) =>
+      confidence !== undefined && confidence > 0 && confidence < 0.2 && !a.goodbye && !a.affirm && !a.deny,
+    then: ({ w }) => miss(w),
+  },
+  {
+    name: 'not interested: end politely',
+    when: ({ a }) => a.notInterested && !a.lead,
+    then: async ({ w }) => {
+      w.intent = 'not_interested';
+      say(w, phrase(w).notInterested());
+      await callTool(w, 'end_call', { reason: 'caller not interested' });
+    },
+  },
+  {
+    name: 'wrong number: end politely',
+    when: ({ a }) => a.wrongNumber && !a.human,
+    then: async ({ w }) => {
+      w.intent = 'wrong_number';
+      say(w, phrase(w).wrongNumber(w.ctx.config.business_name));
+      await callTool(w, 'end_call', { reason: 'wrong number' });
+    },
+  },
+  { name: 'take every plausible slot said', when: () => true, then: takeSlots },
+  {
+    name: 'a number given for the callback',
+    when: (t) => t.inCallback && t.slots.filled.includes('phone'),
+    then: numberForCallback,
+  },
+  {
+    name: '"use this number" for the callback',
+    when: (t) => t.inCallback && !t.slots.filled.includes('phone') && SAME_NUMBER.test(t.u.text) && !t.a.deny,
+    then: sameNumberForCallback,
+  },
+  { name: 'a new time for a booked callback', when: () => true, then: ({ w, u }) => reschedule(w, u) },
+  {
+    name: 'what the booked task says',
+    when: (t) => !!t.w.st.callback?.at && t.a.question && TASK_QUESTION.test(t.u.text),
+    then: ({ w, u, a }) => confirmTask(w, u, a.topics),
+  },
+  {
+    name: "an answer to the agent's yes/no question",
+    when: (t) => !!t.w.st.pending && YES_NO.has(t.w.st.pending),
+    then: ({ w, a, u }) => answerYesNo(w, a, u),
+  },
+  {
+    name: 'a person asked for, or an emergency',
+    // "I need someone to call me tomorrow" asks for a callback, not to be put through.
+    when: ({ a }) => (a.human && !a.callback) || a.emergency,
+    then: ({ w, a }) => {
+      w.st.misses = 0;
+      return handOff(w, a, a.emergency ? 'emergency' : 'caller asked for a person');
+    },
+  },
+  {
+    name: 'what only a person may handle: offer one',
+    when: ({ w, a }) =>
+      a.upset || a.billingDispute || a.cancelRequest ||
+      alwaysHumanTopics(w.ctx.config).some((topic) => needsPerson(a, topic)),
+    then: ({ w, a }) => {
+      w.st.misses = 0;
+      const mustHuman = alwaysHumanTopics(w.ctx.config).find((topic) => needsPerson(a, topic));
+      const reason = a.billingDispute
+        ? 'billing dispute'
+        : a.cancelRequest
+        ? 'cancellation'
+        : a.upset
+        ? 'upset caller'
+        : `${mustHuman!.replaceAll('_', ' ')} (always handled by a person)`;
+      return offerTransfer(w, a, reason, a.upset || a.complaint);
+    },
+  },
+  {
+    name: 'something of theirs is broken: offer technical help',
+    when: ({ w, a }) => a.issue && !w.st.flow,
+    then: ({ w, a }) => {
+      w.st.misses = 0;
+      // Something broken goes to whoever takes technical problems, whatever else was mentioned.
+      const topics = ['technical', ...a.topics.filter((t) => t !== 'technical')];
+      return offerTransfer(w, { ...a, topics }, 'caller reports a problem', false);
+    },
+  },
+  {
+    name: 'a callback asked for',
+    when: (t) => t.a.callback && !(t.inCallback && t.booked),
+    then: askedForCallback,
+  },
+  {
+    name: 'what the agent has on file',
+    when: ({ a }) => !!a.memory,
+    then: async ({ w, a }) => {
+      w.intent = 'memory';
+      answerMemory(w, a);
+      await advance(w);
+    },
+  },
+  {
+    name: 'goodbye (a promised callback is booked first)',
+    when: ({ a, slotPending }) => a.goodbye && !a.question && !(slotPending && a.deny && !a.goodbyeStrong),
+    then: async ({ w, u }) => {
+      await bookOnLeaving(w, u);
+      return goodbye(w);
+    },
+  },
+  {
+    name: 'a detail that does not hold up',
+    when: ({ slots }) => !!slots.problem,
+    then: ({ w, slots }) => say(w, slots.problem),
+  },
+  {
+    name: 'a time for the callback, and nothing else',
+    when: (t) => t.tookWhen && !t.slots.filled.length,
+    then: timeForCallback,
+  },
+  {
+    name: "an answer to the flow's question",
+    when: ({ w, slotPending }) => !!w.st.flow && !w.st.flow.done && slotPending,
+    then: ({ w, u, a, slots }) => continueFlow(w, u, a, slots.filled),
+  },
+  {
+    name: 'a correction of the details read back',
+    when: ({ w }) => w.st.pending === 'fix_lead',
+    then: ({ w, u, slots }) => fixLead(w, u, slots.filled),
+  },
+  { name: 'interest in buying', when: ({ a }) => a.lead, then: interested },
+  {
+    name: 'a question, small talk, or not understood',
+    when: () => true,
+    then: async ({ w, u, a, slots }) => {
+      if (await answerOrRepair(w, u, a, slots.filled)) await advance(w);
+    },
+  },
+];
+
+/** Handle one spoken turn: the first rule that applies and acts decides what is said. */
 export async function speechTurn(w: Work, text: string, confidence?: number): Promise<void> {
   const u = utterance(text);
   const a = analyse(u, w.ctx.config, w.ctx.team);
   if (a.topics.length) w.st.topic = a.topics.find((t) => t !== 'complaint') ?? w.st.topic ?? a.topics[0];
-  if (a.injection) {
-    w.intent = 'injection';
-    say(w, phrase.refuse(w.ctx.config.business_name));
-    return;
+  const t: SpokenTurn = {
+    w, u, a, confidence,
+    slots: { filled: [] },
+    inCallback: false,
+    booked: false,
+    tookWhen: false,
+    slotPending: !!w.st.pending && SLOT_PENDING.has(w.st.pending),
+  };
+  for (const rule of RULES) {
+    if (!rule.when(t)) continue;
+    if ((await rule.then(t)) !== false) return;
   }
-  if (confidence !== undefined && confidence > 0 && confidence < 0.2 && !a.goodbye && !a.affirm && !a.deny) {
-    return miss(w);
-  }
-  if (a.notInterested && !a.lead) {
-    w.intent = 'not_interested';
-    say(w, phrase.notInterested());
-    await callTool(w, 'end_call', { reason: 'caller not interested' });
-    return;
-  }
-  if (a.wrongNumber && !a.human) {
-    w.intent = 'wrong_number';
-    say(w, phrase.wrongNumber(w.ctx.config.business_name));
-    await callTool(w, 'end_call', { reason: 'wrong number' });
-    return;
-  }
-  const slots = await captureSlots(w, u, a);
-  const inCallback = w.st.flow?.kind === 'callback' && !w.st.flow.done;
-  const booked = !!w.st.callback?.at;
-  // In a callback flow a time is taken whenever it is said, whatever was asked.
-  const tookWhen = inCallback && !booked && w.st.pending !== 'when' && takeWhen(w, u);
-  if (inCallback && slots.filled.includes('phone')) {
-    w.st.callback = { ...w.st.callback, phone: w.st.slots.phone, phoneOk: true };
-    if (w.st.pending === 'confirm_phone' || w.st.pending === 'phone') {
-      w.st.misses = 0;
-      await rebookPhone(w, w.st.slots.phone!);
-      if (!w.parts.length) await advance(w);
-      return;
-    }
-  } else if (inCallback && SAME_NUMBER.test(u.text) && !a.deny) {
-    // "Use this number": the number is confirmed, whenever it is said.
-    w.st.callback = { ...w.st.callback, phone: undefined, phoneOk: true };
-    if (w.st.pending === 'confirm_phone' || (booked && !slots.filled.length && !tookWhen)) {
-      w.st.misses = 0;
-      w.intent = 'callback_phone';
-      phoneConfirmed(w);
-      return;
-    }
-    if (!tookWhen && !slots.filled.length && !a.question) {
-      w.intent = 'callback_phone';
-      say(w, phrase.sameNumber());
-      w.st.pending = null;
-      await advance(w);
-      return;
-    }
-  }
-  if (await reschedule(w, u)) return;
-  if (w.st.pending && YES_NO.has(w.st.pending) && await answerYesNo(w, a, u)) return;
+}
 
-  if (a.human || a.emergency) {
+/** Take the slots said; in a callback flow a time is taken whenever it is said. Never decides. */
+async function takeSlots(t: SpokenTurn): Promise<false> {
+  const { w, u, a } = t;
+  t.slots = await captureSlots(w, u, a);
+  t.inCallback = w.st.flow?.kind === 'callback' && !w.st.flow.done;
+  t.booked = !!w.st.callback?.at;
+  t.tookWhen = t.inCallback && !t.booked && w.st.pending !== 'when' && takeWhen(w, u);
+  return false;
+}
+
+async function numberForCallback({ w }: SpokenTurn): Promise<boolean> {
+  w.st.callback = { ...w.st.callback, phone: w.st.slots.phone, phoneOk: true };
+  if (w.st.pending !== 'confirm_phone' && w.st.pending !== 'phone') return false;
+  w.st.misses = 0;
+  await rebookPhone(w, w.st.slots.phone!);
+  if (!w.parts.length) await advance(w);
+  return true;
+}
+
+async function sameNumberForCallback({ w, a, slots, booked, tookWhen }: SpokenTurn): Promise<boolean> {
+  // "Use this number": the number is confirmed, whenever it is said.
+  w.st.callback = { ...w.st.callback, phone: undefined, phoneOk: true };
+  if (w.st.pending === 'confirm_phone' || (booked && !slots.filled.length && !tookWhen)) {
     w.st.misses = 0;
-    return handOff(w, a, a.emergency ? 'emergency' : 'caller asked for a person');
+    w.intent = 'callback_phone';
+    phoneConfirmed(w);
+    return true;
   }
-  const mustHuman = alwaysHumanTopics(w.ctx.config).find((t) => needsPerson(a, t));
-  if (a.upset || a.billingDispute || a.cancelRequest || mustHuman) {
-    w.st.misses = 0;
-    const reason = a.billingDispute
-      ? 'billing dispute'
-      : a.cancelRequest
-      ? 'cancellation'
-      : a.upset
-      ? 'upset caller'
-      : `${mustHuman!.replaceAll('_', ' ')} (always handled by a person)`;
-    return offerTransfer(w, a, reason, a.upset || a.complaint);
-  }
-  if (a.issue && !w.st.flow) {
-    w.st.misses = 0;
-    // Something broken goes to whoever takes technical problems, whatever else was mentioned.
-    const topics = ['technical', ...a.topics.filter((t) => t !== 'technical')];
-    return offerTransfer(w, { ...a, topics }, 'caller reports a problem', false);
-  }
-  if (a.callback && !(inCallback && booked)) {
-    w.st.misses = 0;
-    w.intent = 'callback';
-    if (!inCallback) startCallback(w, 'request', a.topics[0], a.person?.user_id);
-    takeWhen(w, u, true);
-    if (slots.filled.includes('phone')) {
-      w.st.callback = { ...w.st.callback, phone: w.st.slots.phone, phoneOk: true };
-    }
-    if (slots.filled.includes('name')) say(w, phrase.thanksName(known(w).name!));
+  if (!tookWhen && !slots.filled.length && !a.question) {
+    w.intent = 'callback_phone';
+    say(w, phrase(w).sameNumber());
+    setPending(w, null);
     await advance(w);
-    return;
+    return true;
   }
-  if (a.memory) {
-    w.intent = 'memory';
-    answerMemory(w, a);
-    await advance(w);
-    return;
+  return false;
+}
+
+async function askedForCallback({ w, u, a, slots, inCallback }: SpokenTurn): Promise<void> {
+  w.st.misses = 0;
+  w.intent = 'callback';
+  if (!inCallback) startCallback(w, 'request', a.topics[0], a.person?.user_id);
+  takeWhen(w, u, true);
+  if (slots.filled.includes('phone')) {
+    w.st.callback = { ...w.st.callback, phone: w.st.slots.phone, phoneOk: true };
   }
-  const slotPending = !!w.st.pending && SLOT_PENDING.has(w.st.pending);
-  if (a.goodbye && !a.question && !(slotPending && a.deny && !a.goodbyeStrong)) {
-    // A promised callback is booked before hanging up: the time said, else the next opening.
-    await bookOnLeaving(w, u);
-    return goodbye(w);
+  if (slots.filled.includes('name')) say(w, phrase(w).thanksName(known(w).name!));
+  await advance(w);
+}
+
+async function timeForCallback({ w }: SpokenTurn): Promise<void> {
+  // A caller who asked for a callback and answers with a time gets it booked; the name is not
+  // worth a second question (after hours and after a missed transfer it is still asked for).
+  const flow = w.st.flow!;
+  const required = flow.reason === 'after_hours' || flow.reason === 'missed_transfer';
+  if (!required && w.st.callback?.date && w.st.callback.time) {
+    flow.skipped = [...(flow.skipped ?? []), 'name'];
   }
-  if (slots.problem) {
-    say(w, slots.problem);
-    return;
-  }
-  if (tookWhen && !slots.filled.length) {
-    // A caller who asked for a callback and answers with a time gets it booked; the name is not
-    // worth a second question (after hours and after a missed transfer it is still asked for).
-    const flow = w.st.flow!;
-    const required = flow.reason === 'after_hours' || flow.reason === 'missed_transfer';
-    if (!required && w.st.callback?.date && w.st.callback.time) {
-      flow.skipped = [...(flow.skipped ?? []), 'name'];
-    }
-    w.intent = 'callback_when';
-    if (!w.st.callback?.time) say(w, phrase.gotIt());
-    w.st.pending = null;
-    await advance(w);
-    return;
-  }
-  if (w.st.flow && !w.st.flow.done && slotPending && await continueFlow(w, u, a, slots.filled)) return;
-  if (w.st.pending === 'fix_lead' && await fixLead(w, u, slots.filled)) return;
-  if (a.lead) {
-    w.st.misses = 0;
-    w.intent = 'lead';
-    startLead(w);
-    if (a.question) await answer(w, u, a, false);
-    else if (slots.filled.some((f) => f !== 'need' && f !== 'timeline')) acknowledge(w, slots.filled);
-    else say(w, phrase.interested());
-    await advance(w);
-    return;
-  }
-  if (await answerOrRepair(w, u, a, slots.filled)) await advance(w);
+  w.intent = 'callback_when';
+  if (!w.st.callback?.time) say(w, phrase(w).gotIt());
+  setPending(w, null);
+  await advance(w);
+}
+
+async function interested({ w, u, a, slots }: SpokenTurn): Promise<void> {
+  w.st.misses = 0;
+  w.intent = 'lead';
+  startLead(w);
+  if (a.question) await answer(w, u, a, false);
+  else if (slots.filled.some((f) => f !== 'need' && f !== 'timeline')) acknowledge(w, slots.filled);
+  else say(w, phrase(w).interested());
+  await advance(w);
 }
 
 /**
@@ -194,7 +325,7 @@ function needsPerson(a: Analysis, topic: string): boolean {
 async function fixLead(w: Work, u: Utterance, filled: string[]): Promise<boolean> {
   if (filled.length) {
     acknowledge(w, filled);
-    w.st.pending = null;
+    setPending(w, null);
     if (w.st.flow) w.st.flow.skipped = (w.st.flow.skipped ?? []).filter((s) => s !== 'confirm');
     await advance(w);
     return true;
@@ -210,7 +341,7 @@ async function fixLead(w: Work, u: Utterance, filled: string[]): Promise<boolean
   // An empty slot hides the old value (also one from the customer row) until the new one is given.
   w.st.slots[field] = '';
   if (w.st.flow) w.st.flow.skipped = (w.st.flow.skipped ?? []).filter((s) => s !== 'confirm' && s !== field);
-  w.st.pending = null;
+  setPending(w, null);
   await advance(w);
   return true;
 }
@@ -223,8 +354,8 @@ async function answerYesNo(w: Work, a: Analysis, u: Utterance): Promise<boolean>
   if ((p === 'offer_transfer' || p === 'offer_callback') && a.deny && a.question) {
     // "No, I just want to know ..." declines the offer and asks something else.
     w.st.offer = undefined;
-    w.st.pending = null;
-    say(w, phrase.skipOk());
+    setPending(w, null);
+    say(w, phrase(w).skipOk());
     return false;
   }
   if (p === 'anything_else' && (a.deny || a.thanksOnly || a.goodbye) && !a.question) {
@@ -240,13 +371,13 @@ async function answerYesNo(w: Work, a: Analysis, u: Utterance): Promise<boolean>
     return false;
   }
   w.st.misses = 0;
-  w.st.pending = null;
+  setPending(w, null);
   w.intent = a.affirm && !a.deny ? 'affirm' : 'deny';
   if (p === 'offer_transfer') {
     if (a.affirm && !a.deny) await handOff(w, null, w.st.offer?.reason ?? 'caller accepted a transfer');
     else {
       w.st.offer = undefined;
-      say(w, phrase.declinedTransfer());
+      say(w, phrase(w).declinedTransfer());
       w.intent = 'deny';
     }
     return true;
@@ -257,27 +388,27 @@ async function answerYesNo(w: Work, a: Analysis, u: Utterance): Promise<boolean>
       takeWhen(w, u);
       await advance(w);
     } else {
-      say(w, phrase.declinedCallback(), phrase.anythingElse());
-      w.st.pending = 'anything_else';
+      say(w, phrase(w).declinedCallback(), phrase(w).anythingElse());
+      setPending(w, 'anything_else');
     }
     return true;
   }
   if (p === 'confirm_phone') {
     if (a.deny && !a.affirm) {
-      w.st.pending = 'phone';
-      say(w, phrase.ask.phone());
+      setPending(w, 'phone');
+      say(w, phrase(w).ask.phone());
     } else phoneConfirmed(w);
     return true;
   }
   if (p === 'confirm_lead') {
     if (a.deny && !a.affirm) {
-      w.st.pending = 'fix_lead';
-      say(w, phrase.fixWhat());
+      setPending(w, 'fix_lead');
+      say(w, phrase(w).fixWhat());
     } else finishLead(w);
     return true;
   }
   if (p === 'anything_else') {
-    say(w, phrase.whatElse());
+    say(w, phrase(w).whatElse());
     return true;
   }
   return false;
@@ -311,7 +442,7 @@ async function continueFlow(w: Work, u: Utterance, a: Analysis, filled: string[]
     // Another detail than the one asked for ("my email is ..." when asked the name): take it, ask again.
     w.st.misses = 0;
     acknowledge(w, filled);
-    w.st.pending = null;
+    setPending(w, null);
     await advance(w);
     return true;
   }
@@ -319,20 +450,22 @@ async function continueFlow(w: Work, u: Utterance, a: Analysis, filled: string[]
     a.deny ||
     /\b(?:rather not|prefer not|skip|don't have (?:one|an?)|no (?:email|company)|not sure|no idea|don't know)\b/
       .test(u.text) ||
+    DISMISSAL.test(u.text) ||
     w.st.asked >= 1
   ) {
     // No time given: the earliest opening ("no idea", "you pick").
     if (p === 'when' && flow.kind === 'callback') w.st.callback = { ...w.st.callback, asap: true };
     else flow.skipped = [...(flow.skipped ?? []), p];
-    say(w, phrase.skipOk());
+    say(w, phrase(w).skipOk());
     await advance(w);
     return true;
   }
   w.st.misses++;
   w.st.asked++;
-  if (p === 'email') say(w, phrase.ask.email(true));
-  else if (p === 'name') say(w, phrase.ask.name(true));
-  else if (p === 'when') say(w, "Sorry, I didn't catch a day and time.", phrase.ask.when());
-  else say(w, phrase.repair());
+  if (p === 'email') say(w, phrase(w).ask.email(true));
+  else if (p === 'name') say(w, phrase(w).ask.name(true));
+  else if (p === 'when') say(w, phrase(w).noTime(), phrase(w).ask.when());
+  else if (p === 'timeline') say(w, phrase(w).ask.timelineAgain());
+  else say(w, phrase(w).repair());
   return true;
 }

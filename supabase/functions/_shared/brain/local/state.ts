@@ -3,6 +3,7 @@
  * keys are left alone). Read defensively: the state comes back from the database as JSON.
  */
 import type { LeadFields } from '../types.ts';
+import type { Lang } from '../hours.ts';
 import type { DateParts, TimeParts } from '../speech/when.ts';
 
 /** The question the agent asked last, which shapes how the next answer is read. */
@@ -64,6 +65,8 @@ export interface LocalState {
   offer?: { topic?: string; reason: string };
   transfer?: { user_id: string; name: string; topic?: string; failed?: boolean };
   businessNoun?: string;
+  /** The language the caller speaks (followed turn by turn). */
+  lang?: Lang;
 }
 
 function obj(v: unknown): Record<string, unknown> {
@@ -92,6 +95,7 @@ export function loadState(state: Record<string, unknown>): LocalState {
     offer: s.offer ? obj(s.offer) as LocalState['offer'] : undefined,
     transfer: s.transfer ? obj(s.transfer) as LocalState['transfer'] : undefined,
     businessNoun: typeof s.businessNoun === 'string' ? s.businessNoun : undefined,
+    lang: s.lang === 'es' ? 'es' : s.lang === 'en' ? 'en' : undefined,
   };
 }
 

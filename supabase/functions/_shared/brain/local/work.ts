@@ -12,7 +12,7 @@ import type {
   TurnContext,
 } from '../types.ts';
 import { toolByName } from '../tools/registry.ts';
-import type { LocalState } from './state.ts';
+import type { LocalState, Pending } from './state.ts';
 
 export interface Work {
   ctx: TurnContext;
@@ -44,7 +44,7 @@ export async function callTool(
 ): Promise<ToolOutcome> {
   const tool = toolByName(name);
   if (!tool) throw new Error(`no tool ${name}`);
-  const tc: ToolContext = { turn: w.ctx, services: w.services };
+  const tc: ToolContext = { turn: w.ctx, services: w.services, language: w.st.lang };
   const out = await tool.handler(args, tc);
   merge(w.actions, out.actions);
   if (!w.tools.includes(name)) w.tools.push(name);
@@ -65,4 +65,17 @@ export function known(w: Work): LeadFields {
 
 export function say(w: Work, ...text: (string | false | null | undefined)[]): void {
   for (const t of text) if (t) w.parts.push(t);
+}
+
+/** The question the agent now waits for an answer to (null: none). */
+export function setPending(w: Work, p: Pending | null): void {
+  w.st.pending = p;
+}
+
+/** Ask for a slot: the same question again counts as a retry. */
+export function askFor(w: Work, slot: Pending, text: string): true {
+  w.st.asked = w.st.pending === slot ? w.st.asked + 1 : 0;
+  w.st.pending = slot;
+  say(w, text);
+  return true;
 }

@@ -169,7 +169,10 @@ export function parseSpokenEmail(text: string): string | null {
 }
 
 /** An address spoken back: "dana at orcharddental dot com". */
-export function speakEmail(email: string): string {
+export function speakEmail(email: string, lang: 'en' | 'es' = 'en'): string {
+  if (lang === 'es') {
+    return email.replace('@', ' arroba ').replace(/\./g, ' punto ').replace(/_/g, ' guion bajo ').replace(/-/g, ' guion ');
+  }
   return email.replace('@', ' at ').replace(/\./g, ' dot ').replace(/_/g, ' underscore ').replace(
     /-/g,
     ' dash ',

@@ -179,6 +179,7 @@ interface Article {
   id: string;
   title: string;
   body: string;
+  body_es?: string;
   tags: string[];
 }
 

@@ -22,6 +22,13 @@ export const LEAD_PROBLEMS = {
   nothing: 'There was nothing to save. Ask the caller for the detail again.',
 } as const;
 
+const LEAD_PROBLEMS_ES: Record<keyof typeof LEAD_PROBLEMS, string> = {
+  email: 'Ese correo no parece completo. ¿Me lo repite, por ejemplo: nombre arroba empresa punto com?',
+  phone: 'No capté un número completo. ¿Me lo repite, con el código de área?',
+  name: 'Perdón, ¿me repite su nombre?',
+  nothing: LEAD_PROBLEMS.nothing,
+};
+
 function clean(v: unknown, max: number): string | null {
   if (typeof v !== 'string') return null;
   const s = v.replace(/\s+/g, ' ').trim();
@@ -59,7 +66,8 @@ export const captureLead: Tool = {
     },
     additionalProperties: false,
   },
-  handler(args) {
+  handler(args, tc) {
+    const PROBLEMS = tc.language === 'es' ? LEAD_PROBLEMS_ES : LEAD_PROBLEMS;
     const lead: LeadFields = {};
     const problems: string[] = [];
     for (const key of FIELDS) {
@@ -68,13 +76,13 @@ export const captureLead: Tool = {
       if (key === 'email') {
         const email = normaliseEmail(v);
         if (email) lead.email = email;
-        else problems.push(LEAD_PROBLEMS.email);
+        else problems.push(PROBLEMS.email);
       } else if (key === 'phone') {
         const phone = normalisePhone(v);
         if (phone) lead.phone = phone;
-        else problems.push(LEAD_PROBLEMS.phone);
+        else problems.push(PROBLEMS.phone);
       } else if (key === 'name' && (/[\d@]/.test(v) || !/\p{L}/u.test(v))) {
-        problems.push(LEAD_PROBLEMS.name);
+        problems.push(PROBLEMS.name);
       } else if (key === 'need') {
         // What they want, without their introduction or filler; nothing when it names no need.
         const need = extractNeed(v, { answer: true });
@@ -91,7 +99,7 @@ export const captureLead: Tool = {
         actions: saved.length ? { lead } : {},
       });
     }
-    if (!saved.length) return Promise.resolve({ ok: false, result: LEAD_PROBLEMS.nothing, actions: {} });
+    if (!saved.length) return Promise.resolve({ ok: false, result: PROBLEMS.nothing, actions: {} });
     return Promise.resolve({ ok: true, result: `Saved ${saved.join(', ')}.`, actions: { lead } });
   },
 };

@@ -50,33 +50,38 @@ export const transferToHuman: Tool = {
     const topicText = str(args.topic, 120);
     const reason = str(args.reason);
     const { member, topic } = chooseMember(tc, topicText, str(args.person, 80));
+    const es = tc.language === 'es';
     if (!member) {
       return Promise.resolve({
         ok: false,
-        result:
-          "I'm sorry, there's no one I can put you through to right now, but I can have someone call you back.",
+        result: es
+          ? 'Lo siento, ahora no hay nadie con quien comunicarle, pero puedo pedir que le devuelvan la llamada.'
+          : "I'm sorry, there's no one I can put you through to right now, but I can have someone call you back.",
         actions: { message: { text: `Caller asked for a person${reason ? `: ${reason}` : ''}`, topic } },
       });
     }
     const who = member.name;
     if (!tc.turn.withinHours) {
-      const hours = describeHours(tc.turn.config);
+      const hours = describeHours(tc.turn.config, es ? 'es' : 'en');
       return Promise.resolve({
         ok: false,
-        result:
-          `Our team is away right now${hours ? `; we're open ${hours}` : ''}. I can't put you through, ` +
-          `but I can have ${who} call you back.`,
+        result: es
+          ? `Nuestro equipo no está disponible ahora${hours ? `; abrimos ${hours}` : ''}. No puedo comunicarle, ` +
+            `pero puedo pedirle a ${firstName(who)} que le devuelva la llamada.`
+          : `Our team is away right now${hours ? `; we're open ${hours}` : ''}. I can't put you through, ` +
+            `but I can have ${who} call you back.`,
         actions: {
           message: {
             text: `Caller asked to speak with ${who}${reason ? `: ${reason}` : ''} (after hours)`,
             topic,
+            user_id: member.user_id,
           },
         },
       });
     }
     return Promise.resolve({
       ok: true,
-      result: `Connecting you with ${firstName(who)} now.`,
+      result: es ? `Le comunico con ${firstName(who)} ahora.` : `Connecting you with ${firstName(who)} now.`,
       actions: {
         transfer: { user_id: member.user_id, phone: member.phone, topic, reason: reason || undefined },
       },

@@ -53,6 +53,7 @@ export function parseAnalysis(provider: string, model: string, text: string, r: 
     outcome: r.outcome ?? outcome ?? (r.turns.some((t) => t.role === 'caller') ? 'answered' : 'abandoned'),
     fields,
     topics,
+    ...(typeof o.lead_evidence === 'boolean' ? { lead_evidence: o.lead_evidence } : {}),
     provider,
     model,
   };

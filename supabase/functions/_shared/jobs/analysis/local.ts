@@ -74,6 +74,10 @@ export function fieldsOf(r: CallRecord, texts: string[]): CallAnalysis['fields']
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }
 
+/** Words that say something about buying (or not). */
+const LEAD_WORDS =
+  /\b(?:interested|sign up|get started|pricing|quote|demo|trial|pilot|budget|next (?:week|month|quarter)|need|looking for|not interested|cancel)\b/i;
+
 const RISKY = new Set(['complaint', 'cancellation', 'legal', 'billing']);
 
 /** 0..100 from what we learned about the caller and what they asked for. */
@@ -107,6 +111,11 @@ export function analyseLocally(r: CallRecord): CallAnalysis {
   const topics = topicsOf(r, texts);
   const outcome = outcomeOf(r, texts, fields);
   const summary = `${subjectOf(r, fields, topics, texts)} ${outcomeSentence(r, outcome, fields)}`.trim();
+  // Evidence is what this call's words or bookings showed, not what the customer row already held.
+  const said = texts.map((t) => utterance(t));
+  const learnt = said.some((u) => extractName(u) || extractCompany(u)) || texts.some((t) => parseSpokenEmail(t));
+  const leadEvidence = outcome !== 'abandoned' &&
+    (learnt || !!r.callback || topics.some((t) => !RISKY.has(t)) || texts.some((t) => LEAD_WORDS.test(t)));
   return {
     summary,
     sentiment,
@@ -114,6 +123,7 @@ export function analyseLocally(r: CallRecord): CallAnalysis {
     outcome,
     fields,
     topics,
+    lead_evidence: leadEvidence,
     provider: 'local',
   };
 }

@@ -239,10 +239,11 @@ Deno.test('an after-hours callback says when and who will call', () => {
       ['caller', 'Tomorrow at 2 works.'],
       ['agent', "You're booked for a callback tomorrow at 2 PM."],
     ),
-    callback: { scheduled_for: '2026-11-26T19:00:00Z', notes: null },
+    // The task says Alex: the summary follows the task, not the agent's earlier words.
+    callback: { scheduled_for: '2026-11-26T19:00:00Z', notes: null, assignee: 'Alex Rivera' },
   }));
   assertEquals(
     a.summary,
-    'Dana Whitfield asked about a free trial. Called after hours; callback from Sam Lee booked for Thu, Nov 26, 2:00 PM EST.',
+    'Dana Whitfield asked about a free trial. Called after hours; callback with Alex Rivera booked for Thu, Nov 26, 2:00 PM EST.',
   );
 });

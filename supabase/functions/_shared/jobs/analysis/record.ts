@@ -41,7 +41,7 @@ export interface CallRecord {
   } | null;
   config: AgentConfig | null;
   turns: CallTurn[];
-  callback: { scheduled_for: string; notes: string | null } | null;
+  callback: { scheduled_for: string; notes: string | null; assignee?: string | null } | null;
   message: { notes: string | null } | null;
 }
 
@@ -56,6 +56,11 @@ export interface CallAnalysis {
   /** Lead fields found in the transcript. */
   fields: { name?: string; company?: string; email?: string; need?: string; timeline?: string };
   topics: string[];
+  /**
+   * Whether the call told something about the caller as a lead (interest, a need, a timeline, a
+   * booking, no interest). Without it the customer's score and status stay (store_call_analysis).
+   */
+  lead_evidence?: boolean;
   /** Who analysed it: 'local' or the provider's name, with the model. */
   provider: string;
   model?: string;
@@ -74,7 +79,9 @@ export async function loadCall(sql: Sql, id: string): Promise<CallRecord> {
            (select coalesce(jsonb_agg(jsonb_build_object('turn', m.turn, 'role', m.role, 'kind', m.kind,
                'content', m.content) order by m.turn, m.role = 'agent', m.id), '[]')
               from public.messages m where m.conversation_id = c.id) as turns,
-           (select jsonb_build_object('scheduled_for', t.scheduled_for, 'notes', t.notes) from public.scheduled_tasks t
+           (select jsonb_build_object('scheduled_for', t.scheduled_for, 'notes', t.notes,
+               'assignee', (select m.name from public.team_members m where m.user_id = t.assigned_to))
+             from public.scheduled_tasks t
              where t.conversation_id = c.id and t.task_type = 'callback' and t.status <> 'cancelled'
              order by t.created_at desc limit 1) as callback,
            (select jsonb_build_object('notes', t.notes) from public.scheduled_tasks t

@@ -86,16 +86,6 @@ function afterHours(r: CallRecord): boolean {
   );
 }
 
-/** Who the agent said would call back ("I can have Sam Lee call you back"). */
-function callbackBy(r: CallRecord): string | null {
-  for (const t of r.turns) {
-    const m = t.role === 'agent' &&
-      /\bhave ([A-Z][a-z'-]+(?: [A-Z][a-z'-]+)?) call you back\b/.exec(t.content);
-    if (m) return m[1];
-  }
-  return null;
-}
-
 /** What came of the call, from the facts the call functions stored. */
 export function outcomeSentence(r: CallRecord, outcome: Outcome, f: CallAnalysis['fields'] = {}): string {
   if (r.direction === 'outbound' && outcome === 'abandoned') {
@@ -112,10 +102,11 @@ export function outcomeSentence(r: CallRecord, outcome: Outcome, f: CallAnalysis
         }.`;
     }
     case 'callback_booked': {
+      // Who and when come from the task, not from what the agent said.
       const when = r.callback ? ` for ${localTime(r.callback.scheduled_for, r.config?.timezone)}` : '';
-      const by = callbackBy(r);
+      const by = r.callback?.assignee;
       return `${afterHours(r) ? 'Called after hours; callback' : 'Callback'}${
-        by ? ` from ${by}` : ''
+        by ? ` with ${by}` : ''
       } booked${when}.`;
     }
     case 'message_taken':

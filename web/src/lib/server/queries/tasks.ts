@@ -41,7 +41,7 @@ export function listTasks(tx: Tx, f: TaskFilters): Promise<TaskRow[]> {
     select t.id, t.task_type, t.scheduled_for, coalesce(t.phone_number, cu.phone_number) as phone_number,
            t.notes, t.status, t.attempts, t.max_attempts, t.assigned_to, tm.name as assignee_name,
            t.customer_id, cu.name as customer_name, t.conversation_id,
-           (t.status = 'pending' and t.scheduled_for < now()) as overdue
+           (t.status = 'pending' and t.task_type <> 'message' and t.scheduled_for < now()) as overdue
     from public.scheduled_tasks t
     left join public.customers cu on cu.id = t.customer_id
     left join public.team_members tm on tm.user_id = t.assigned_to
