@@ -21,7 +21,10 @@ const target: SimTarget | null = env.TEST_FUNCTIONS_URL && env.TEST_DB_URL && en
   }
   : null;
 
-const folders = [join(repoRoot, '..', 'shared', 'scenarios'), join(repoRoot, 'tests', 'scenarios')]
+// tests/calls/scenarios: flows of the call layer (warm transfer, meetings) that the local engine's
+// own scenario test, which plays tests/scenarios through the brain alone, cannot run.
+const folders = [join(repoRoot, '..', 'shared', 'scenarios'), join(repoRoot, 'tests', 'scenarios'),
+  join(repoRoot, 'tests', 'calls', 'scenarios')]
   .filter((dir) => existsSync(dir));
 
 describe.skipIf(!target)('scripted calls through the simulator', () => {
