@@ -1,4 +1,4 @@
--- The demo business (see ../shared/demo-business.md): LegacyAI's team, its agent and what the
+-- The demo business (described in supabase/demo-business.md): LegacyAI's team, its agent and what the
 -- agent may say. A real team replaces these rows from the dashboard.
 
 insert into public.team_members (user_id, name, email, phone, role, topics) values

@@ -1,13 +1,15 @@
 /**
- * The conversation regression suite as a test: the simulator plays every scripted call (the
- * shared examples and our own) against the running test stack, as Twilio would, and every
- * expectation must hold. `npm test` also plays them through `npm run call` to check the CLI.
+ * The conversation regression suite as a test: the simulator plays every scripted call (ours in
+ * tests/scenarios and tests/calls/scenarios, and the extra set where a machine has one) against
+ * the running test stack, as Twilio would, and every expectation must hold. `npm test` also plays them through `npm run call`
+ * to check the CLI.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../tools/stack/config.ts';
 import { playScenarioFiles, type SimTarget } from '../tools/sim/scenario.ts';
+import { callScenarioDir, extraScenarioDir, ownScenarioDir } from '../tools/test/scenario-dirs.ts';
+import { skipWithout } from './support/stack-env.ts';
 
 const env = process.env;
 const target: SimTarget | null = env.TEST_FUNCTIONS_URL && env.TEST_DB_URL && env.TEST_TWILIO_AUTH_TOKEN
@@ -21,21 +23,27 @@ const target: SimTarget | null = env.TEST_FUNCTIONS_URL && env.TEST_DB_URL && en
   }
   : null;
 
+const extra = extraScenarioDir();
 // tests/calls/scenarios: flows of the call layer (warm transfer, meetings) that the local engine's
 // own scenario test, which plays tests/scenarios through the brain alone, cannot run.
-const folders = [join(repoRoot, '..', 'shared', 'scenarios'), join(repoRoot, 'tests', 'scenarios'),
-  join(repoRoot, 'tests', 'calls', 'scenarios')]
-  .filter((dir) => existsSync(dir));
+const folders = [ownScenarioDir, callScenarioDir, ...(extra ? [extra] : [])];
 
-describe.skipIf(!target)('scripted calls through the simulator', () => {
-  for (const dir of folders) {
-    it(`every scenario in ${dir.replace(join(repoRoot, '..') + '/', '../')} passes`, async () => {
-      const results = await playScenarioFiles(dir, target!);
+// Every scenario means the same in every voice mode: our own (warm transfers included) play in
+// both, an extra set in relay here and in gather through the CLI (tools/test/run.ts).
+const bothModes = new Set([ownScenarioDir, callScenarioDir]);
+const plays = folders.flatMap((dir) => (bothModes.has(dir) ? ['relay', 'gather'] as const : ['relay'] as const)
+  .map((mode) => ({ dir, mode })));
+
+describe.skipIf(skipWithout({ TEST_FUNCTIONS_URL: env.TEST_FUNCTIONS_URL, TEST_DB_URL: env.TEST_DB_URL,
+  TEST_TWILIO_AUTH_TOKEN: env.TEST_TWILIO_AUTH_TOKEN }))('scripted calls through the simulator', () => {
+  for (const { dir, mode } of plays) {
+    it(`every scenario in ${relative(repoRoot, dir)} passes in ${mode} mode`, async () => {
+      const results = await playScenarioFiles(dir, { ...target!, mode });
       const failed = results.filter((r) => !r.passed).map((r) => `${r.name}: ${r.failures.join('; ')}`);
       expect(results.length).toBeGreaterThan(0);
       expect(failed).toEqual([]);
       const transfers = results.filter((r) => r.ended === 'transfer').length;
       expect(transfers).toBeGreaterThan(0);
-    }, 180_000);
+    }, 300_000);
   }
 });

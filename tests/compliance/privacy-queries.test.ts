@@ -37,10 +37,11 @@ describe.skipIf(!url)('privacy in the dashboard', () => {
         .then(() => privacySettings(tx)))).resolves.toMatchObject({ retention_mode: expect.not.stringMatching(/^basic$/) });
     expect(await asUser(sql, claimsFor(MEMBER), (tx) => auditEntries(tx))).toEqual([]);
     expect(await asUser(sql, claimsFor(MEMBER), (tx) => dataRequests(tx))).toEqual([]);
-    await expect(rolledBack(sql, MEMBER, async (tx) => {
-      const [c] = await tx`select id from public.customers limit 1`;
-      return exportCustomer(tx, { id: c.id });
-    })).rejects.toMatchObject({ code: '42501' });
+    // A customer of its own: a fresh database has none until a call comes in.
+    const phone = `+1555302${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
+    const [c] = await sql<{ id: string }[]>`insert into public.customers (phone_number) values (${phone}) returning id`;
+    await expect(rolledBack(sql, MEMBER, (tx) => exportCustomer(tx, { id: c!.id }))).rejects.toMatchObject({ code: '42501' });
+    await sql`delete from public.customers where id = ${c!.id}`;
   });
 
   it('the team keeps the do-not-call list; a caller\'s own request cannot be removed', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUser, claimsFor } from '../../web/src/lib/server/db.ts';
 import { dailyFigures, latencyPercentiles, monthToDate, rangeDays, toCsv, type DayFigures } from '../../web/src/lib/server/queries/analytics.ts';
 import { MEMBER, placeCall, testDb, type Sql } from './fixtures.ts';
+import { skipWithout } from '../support/stack-env.ts';
 
 const url = process.env.TEST_DB_URL;
 const member = claimsFor(MEMBER);
@@ -23,7 +24,7 @@ describe('analytics CSV', () => {
   });
 });
 
-describe.skipIf(!url)('analytics from the rollup and live data', () => {
+describe.skipIf(skipWithout({ TEST_DB_URL: url }))('analytics from the rollup and live data', () => {
   let sql: Sql;
   beforeAll(() => {
     sql = testDb(url!);

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUser, claimsFor } from '../../web/src/lib/server/db.ts';
 import { callDetail, callFilters, searchCalls, todayFigures } from '../../web/src/lib/server/queries/calls.ts';
 import { liveCalls } from '../../web/src/lib/server/queries/live.ts';
-import { MEMBER, placeCall, startCall, testDb, uniq, type Sql } from './fixtures.ts';
+import { asService, MEMBER, placeCall, startCall, testDb, uniq, type Sql } from './fixtures.ts';
+import { skipWithout } from '../support/stack-env.ts';
 
 const url = process.env.TEST_DB_URL;
 const asMember = <T>(sql: Sql, fn: Parameters<typeof asUser<T>>[2]) => asUser(sql, claimsFor(MEMBER), fn);
@@ -16,7 +17,7 @@ describe('callFilters', () => {
   });
 });
 
-describe.skipIf(!url)('call history under RLS', () => {
+describe.skipIf(skipWithout({ TEST_DB_URL: url }))('call history under RLS', () => {
   let sql: Sql;
   const word = `zebra${uniq()}`;
   let lead: Awaited<ReturnType<typeof placeCall>>;
@@ -91,6 +92,16 @@ describe.skipIf(!url)('call history under RLS', () => {
     expect(call.summary).toBe('Wants a quote.');
     expect(call.outcome).toBe('lead_captured');
     expect(customer).toMatchObject({ name: `Casey ${word}`, company: 'Quinn Co' });
+  });
+
+  it('a relay call’s transcript carries the time to first words and marks a reply the caller cut off', async () => {
+    const call = await startCall(sql, `+1555077${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`);
+    await asService(sql, (tx) => tx`select public.record_turn(${call.callSid}, 1, ${tx.json({ kind: 'speech', text: 'How much is it?' })},
+      'Our Starter plan is', ${tx.json({ provider: 'openai', latency_ms: 900, first_token_ms: 310, interrupted: true, voice_mode: 'relay' })},
+      ${tx.json({})}, ${tx.json({})})`);
+    const detail = await asMember(sql, (tx) => callDetail(tx, call.id));
+    const reply = detail!.transcript.find((l) => l.role === 'agent' && l.turn === 1)!;
+    expect([reply.content, reply.first_token_ms, reply.interrupted, reply.latency_ms]).toEqual(['Our Starter plan is', 310, true, 900]);
   });
 
   it('a stranger sees no calls at all', async () => {

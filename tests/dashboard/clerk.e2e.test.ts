@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClerk, type TestClerk } from './clerk-tokens.ts';
 import { ADMIN, MEMBER } from './fixtures.ts';
 import { artifactPath, launchBrowser, startDashboard, type Dashboard } from './harness.ts';
+import { skipWithout } from '../support/stack-env.ts';
 
 
 /** Navigate and wait until the page is hydrated (interactive). */
@@ -19,7 +20,7 @@ async function go(page: Page, url: string) {
 
 const dbUrl = process.env.TEST_DB_URL;
 
-describe.skipIf(!dbUrl)('dashboard signed in with Clerk', () => {
+describe.skipIf(skipWithout({ TEST_DB_URL: dbUrl }))('dashboard signed in with Clerk', () => {
   let dash: Dashboard;
   let clerk: TestClerk;
   let browser: Browser;

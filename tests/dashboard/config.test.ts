@@ -10,8 +10,9 @@ describe('readConfig', () => {
     );
   });
 
-  it('uses the local sign-in without Clerk keys, with a random secret', () => {
-    const cfg = readConfig({ DATABASE_URL: 'postgres://x' });
+  it('uses the local sign-in when opted into without Clerk keys, with a random secret', () => {
+    const cfg = readConfig({ DATABASE_URL: 'postgres://x', DASHBOARD_LOCAL_SIGN_IN: '1' });
+    expect(cfg.localSignIn).toBe(true);
     expect(cfg.clerk).toBeNull();
     expect(cfg.sessionSecretIsRandom).toBe(true);
     expect(cfg.sessionSecret.length).toBe(32);

@@ -3,11 +3,12 @@ import { asUser, claimsFor } from '../../web/src/lib/server/db.ts';
 import { callNow, customerDetail, customerFilters, listCustomers, updateCustomer } from '../../web/src/lib/server/queries/customers.ts';
 import { closeTask, isFutureLocal, listTasks, rescheduleTask, taskFilters } from '../../web/src/lib/server/queries/tasks.ts';
 import { MEMBER, placeCall, rolledBack, testDb, uniq, type Sql } from './fixtures.ts';
+import { skipWithout } from '../support/stack-env.ts';
 
 const url = process.env.TEST_DB_URL;
 const member = claimsFor(MEMBER);
 
-describe.skipIf(!url)('customers and callbacks under RLS', () => {
+describe.skipIf(skipWithout({ TEST_DB_URL: url }))('customers and callbacks under RLS', () => {
   let sql: Sql;
   let customerId: string;
   const name = `Robin ${uniq()}`;

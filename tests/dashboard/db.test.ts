@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, MEMBER, testDb, type Sql } from './fixtures.ts';
 import { asUser, claimsFor } from '../../web/src/lib/server/db.ts';
+import { skipWithout } from '../support/stack-env.ts';
 
 const url = process.env.TEST_DB_URL;
 
-describe.skipIf(!url)('asUser: every request under RLS as the signed-in user', () => {
+describe.skipIf(skipWithout({ TEST_DB_URL: url }))('asUser: every request under RLS as the signed-in user', () => {
   let sql: Sql;
   beforeAll(() => {
     sql = testDb(url!);

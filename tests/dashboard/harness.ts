@@ -113,7 +113,7 @@ export async function offersLocalSignIn(url: string): Promise<boolean> {
 export async function dashboardUnderTest(dbUrl: string): Promise<Dashboard> {
   const given = process.env.TEST_DASHBOARD_URL;
   if (given && (await offersLocalSignIn(given))) return { url: given.replace(/\/+$/, ''), logs: [], stop: async () => {} };
-  return startDashboard({ DATABASE_URL: dbUrl, ...(process.env.TEST_FUNCTIONS_URL ? { FUNCTIONS_URL: process.env.TEST_FUNCTIONS_URL } : {}) });
+  return startDashboard({ DATABASE_URL: dbUrl, DASHBOARD_LOCAL_SIGN_IN: '1', ...(process.env.TEST_FUNCTIONS_URL ? { FUNCTIONS_URL: process.env.TEST_FUNCTIONS_URL } : {}) });
 }
 
 export interface TcpProxy {

@@ -3,6 +3,7 @@ import { asUser, claimsFor, createPool, type Sql as PoolSql } from '../../web/sr
 import { LiveHub, formatSse, parseCallEvent, type Subscription } from '../../web/src/lib/server/live.ts';
 import { latestMessageId } from '../../web/src/lib/server/queries/live.ts';
 import { MEMBER, finish, greet, startCall, testDb, turn, type Sql } from './fixtures.ts';
+import { skipWithout } from '../support/stack-env.ts';
 
 const url = process.env.TEST_DB_URL;
 
@@ -26,7 +27,8 @@ function collector(sub: string, conversationId: string | null, lastId: number) {
 describe('live event payloads', () => {
   it('parses the trigger’s payloads and ignores anything else', () => {
     const id = '6f1c1d3e-7a53-4a47-9a51-0c2f3b2a1a11';
-    expect(parseCallEvent(JSON.stringify({ kind: 'message', conversation_id: id, message_id: 42 }))).toEqual({ kind: 'message', conversation_id: id, message_id: 42 });
+    // Lines are no longer announced (they are polled): a 'message' payload is not an event.
+    expect(parseCallEvent(JSON.stringify({ kind: 'message', conversation_id: id, message_id: 42 }))).toBeNull();
     expect(parseCallEvent(JSON.stringify({ kind: 'call_ended', conversation_id: id }))).toEqual({ kind: 'call_ended', conversation_id: id });
     expect(parseCallEvent(JSON.stringify({ kind: 'notification', conversation_id: null }))).toBeNull();
     expect(parseCallEvent('not json')).toBeNull();
@@ -38,7 +40,7 @@ describe('live event payloads', () => {
   });
 });
 
-describe.skipIf(!url)('LiveHub: LISTEN/NOTIFY to subscribers, read under each one’s RLS', () => {
+describe.skipIf(skipWithout({ TEST_DB_URL: url }))('LiveHub: calls by NOTIFY, lines by polling, read under each one’s RLS', () => {
   let sql: Sql;
   let pool: PoolSql;
   let hub: LiveHub;
@@ -112,5 +114,97 @@ describe.skipIf(!url)('LiveHub: LISTEN/NOTIFY to subscribers, read under each on
     off();
     await finish(sql, call.callSid, 10);
     await finish(sql, other.callSid, 10);
+  });
+});
+
+describe.skipIf(!url)('the live feed is off the commit path', () => {
+  let sql: Sql;
+  let pool: PoolSql;
+
+  beforeAll(() => {
+    sql = testDb(url!, 6);
+    pool = createPool(url!, 4);
+  });
+  afterAll(async () => {
+    await pool.end();
+    await sql.end();
+  });
+
+  it('recording a turn sends no notification; starting and ending a call do', async () => {
+    const heard: string[] = [];
+    const listener = await sql.listen('call_events', (p) => heard.push(p));
+    try {
+      const call = await startCall(sql, '+15550148891');
+      await greet(sql, call.callSid, 'hello');
+      for (let n = 1; n <= 3; n++) await turn(sql, call.callSid, n, { caller: `q${n}`, agent: `a${n}` });
+      await new Promise((r) => setTimeout(r, 300));
+      const mine = () => heard.map((p) => JSON.parse(p)).filter((e) => e.conversation_id === call.id).map((e) => e.kind);
+      expect(mine()).toEqual(['call_started']);
+      await finish(sql, call.callSid, 12);
+      await expect.poll(mine).toContain('call_ended');
+      expect(mine().slice(0, 2)).toEqual(['call_started', 'call_ended']);
+    } finally {
+      await listener.unlisten();
+    }
+  });
+
+  it('messages_committed_since finds a line that commits after a higher id, exactly once', async () => {
+    const call = await startCall(sql, '+15550148892');
+    const since = async (maxId: number, snapshot: string) =>
+      sql<{ id: number | null; snapshot: string }[]>`select id, snapshot::text as snapshot from public.messages_committed_since(${maxId}::int8, ${snapshot}::pg_snapshot)`;
+    const [start] = await sql<{ max_id: number; snapshot: string }[]>`select coalesce(max(id), 0)::int8 as max_id, pg_current_snapshot()::text as snapshot from public.messages`;
+
+    // A slow transaction takes the lower id first and commits last.
+    let releaseSlow!: () => void;
+    const slowMayCommit = new Promise<void>((r) => (releaseSlow = r));
+    let slowInserted!: () => void;
+    const slowHasId = new Promise<void>((r) => (slowInserted = r));
+    const slow = sql.begin(async (tx) => {
+      await tx`insert into public.messages (conversation_id, turn, role, content) values (${call.id}, 1, 'caller', 'slow line')`;
+      slowInserted();
+      await slowMayCommit;
+    });
+    await slowHasId;
+    await sql`insert into public.messages (conversation_id, turn, role, content) values (${call.id}, 1, 'agent', 'fast line')`;
+
+    const first = await since(start.max_id, start.snapshot);
+    const firstIds = first.filter((r) => r.id !== null).map((r) => r.id!);
+    const ids = await sql<{ id: number; content: string }[]>`select id, content from public.messages where conversation_id = ${call.id} order by id`;
+    expect(ids.map((r) => r.content)).toEqual(['fast line']);
+    expect(firstIds).toEqual([ids[0].id]);
+
+    releaseSlow();
+    await slow;
+    const all = await sql<{ id: number; content: string }[]>`select id, content from public.messages where conversation_id = ${call.id} order by id`;
+    const slowId = all.find((r) => r.content === 'slow line')!.id;
+    expect(slowId).toBeLessThan(ids[0].id);
+    const second = await since(Math.max(start.max_id, ...firstIds), first[0].snapshot);
+    expect(second.filter((r) => r.id !== null).map((r) => r.id)).toEqual([slowId]);
+    const third = await since(Math.max(start.max_id, ...firstIds), second[0].snapshot);
+    expect(third.filter((r) => r.id !== null)).toEqual([]);
+    await finish(sql, call.callSid, 5);
+  });
+
+  it('the navigation stream gets the tiles at once and again when a call starts, without lines', async () => {
+    const hub = new LiveHub(pool, url!);
+    await hub.start();
+    try {
+      const nav = collector(MEMBER, null, 0);
+      nav.s.transcripts = false;
+      nav.s.metrics = true;
+      const off = await hub.subscribe(nav.s);
+      const first = await nav.waitFor((r) => r.event === 'metrics');
+      const call = await startCall(sql, '+15550148893');
+      const moved = await nav.waitFor((r) => r.event === 'metrics' && r.data.tiles.calls_today === first.data.tiles.calls_today + 1, 3000);
+      expect(moved.data.tiles.in_progress).toBe(first.data.tiles.in_progress + 1);
+      await greet(sql, call.callSid, 'not for the navigation');
+      await finish(sql, call.callSid, 5);
+      await nav.waitFor((r) => r.event === 'metrics' && r.data.tiles.in_progress === first.data.tiles.in_progress, 3000);
+      expect(nav.got.filter((r) => r.event === 'message' || r.event === 'snapshot')).toEqual([]);
+      expect(Object.keys(first.data.tiles).sort()).toEqual(['ai_cost', 'avg_duration', 'callbacks_due', 'calls_today', 'escalated', 'in_progress', 'leads_today']);
+      off();
+    } finally {
+      await hub.stop();
+    }
   });
 });

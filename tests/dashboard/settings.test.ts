@@ -4,12 +4,13 @@ import { deleteArticle, listArticles, saveArticle } from '../../web/src/lib/serv
 import { activeConfig, updateActiveConfig } from '../../web/src/lib/server/queries/settings.ts';
 import { adminsAfter, listTeam, saveMember } from '../../web/src/lib/server/queries/team.ts';
 import { ADMIN, MEMBER, rolledBack, testDb, uniq, type Sql } from './fixtures.ts';
+import { skipWithout } from '../support/stack-env.ts';
 
 const url = process.env.TEST_DB_URL;
 
 // Changes to the shared configuration happen in rolled-back transactions: other suites (the
 // simulator's calls) use the same database at the same time.
-describe.skipIf(!url)('settings: admins write, members only read', () => {
+describe.skipIf(skipWithout({ TEST_DB_URL: url }))('settings: admins write, members only read', () => {
   let sql: Sql;
   beforeAll(() => {
     sql = testDb(url!);
@@ -44,6 +45,16 @@ describe.skipIf(!url)('settings: admins write, members only read', () => {
 
   it('the database rejects a bad time zone', async () => {
     await expect(rolledBack(sql, ADMIN, (tx) => updateActiveConfig(tx, { timezone: 'Mars/Olympus' }))).rejects.toMatchObject({ code: '22023' });
+  });
+
+  it('an admin switches the voice mode and the session limit; the database refuses an unknown mode', async () => {
+    const row = await rolledBack(sql, ADMIN, async (tx) => {
+      expect(await updateActiveConfig(tx, { voice_mode: 'gather', session_limit_seconds: 300 })).toBe(true);
+      const c = (await activeConfig(tx))!;
+      return { voice_mode: c.voice_mode, session_limit_seconds: c.session_limit_seconds };
+    });
+    expect(row).toEqual({ voice_mode: 'gather', session_limit_seconds: 300 });
+    await expect(rolledBack(sql, ADMIN, (tx) => updateActiveConfig(tx, { voice_mode: 'fax' as never }))).rejects.toMatchObject({ code: '23514' });
   });
 
   it('a member cannot change the configuration (RLS updates nothing)', async () => {

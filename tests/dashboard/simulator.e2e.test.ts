@@ -12,6 +12,7 @@ import { playScenario, type SimTarget } from '../../tools/sim/scenario.ts';
 import { parseScenario } from '../../tools/sim/scenario-file.ts';
 import { ADMIN, MEMBER, testDb, uniq, type Sql } from './fixtures.ts';
 import { artifactPath, dashboardUnderTest, launchBrowser, repoRoot, type Dashboard } from './harness.ts';
+import { skipWithout } from '../support/stack-env.ts';
 
 
 /** Navigate and wait until the page is hydrated (interactive). */
@@ -22,7 +23,8 @@ async function go(page: Page, url: string) {
 }
 
 const env = process.env;
-const ready = !!(env.TEST_DB_URL && env.TEST_FUNCTIONS_URL && env.TEST_TWILIO_AUTH_TOKEN);
+const ready = !skipWithout({ TEST_DB_URL: env.TEST_DB_URL, TEST_FUNCTIONS_URL: env.TEST_FUNCTIONS_URL,
+  TEST_TWILIO_AUTH_TOKEN: env.TEST_TWILIO_AUTH_TOKEN });
 
 async function signIn(browser: Browser, base: string, userId: string): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();

@@ -32,7 +32,7 @@ describe.skipIf(noStack)('abuse', () => {
 
   /** Opens a call and returns what the next turn's path is. */
   async function openCall(callSid: string, from: string): Promise<string> {
-    const next = nextTurnOf(twimlOf(await post('twilio-voice', callParams(callSid, from))));
+    const next = nextTurnOf(twimlOf(await post('twilio-voice?mode=gather', callParams(callSid, from))));
     expect(next).toBe('twilio-turn?n=1');
     return next!;
   }
@@ -135,7 +135,7 @@ describe.skipIf(noStack)('abuse', () => {
       const callSid = newCallSid();
       const from = `${PREFIX}1'--<x>`;
       fuzzedFroms.push(from);
-      const verbs = twimlOf(await post('twilio-voice', callParams(callSid, from)));
+      const verbs = twimlOf(await post('twilio-voice?mode=gather', callParams(callSid, from)));
       expect(verbs.map((v) => v.verb)).toEqual(['Gather', 'Redirect']);
       const [row] = await sql<{ from_number: string; customer_id: string | null }[]>`
         select from_number, customer_id from conversations where call_sid = ${callSid}`;

@@ -48,7 +48,7 @@ describe.skipIf(noStack)('a misbehaving LLM provider', () => {
   /** A call on the test config; returns its SID and caller. */
   async function openCall() {
     const who = { sid: newCallSid(), from: callerUnder(PREFIX) };
-    twimlOf(await post('twilio-voice', callParams(who.sid, who.from), { base: fn!.base }));
+    twimlOf(await post('twilio-voice?mode=gather', callParams(who.sid, who.from), { base: fn!.base }));
     await sql`update conversations set agent_config_id = ${configId} where call_sid = ${who.sid}`;
     return who;
   }

@@ -23,8 +23,8 @@ describe.skipIf(noStack)('Twilio retries and out-of-order callbacks', () => {
     const callSid = newCallSid();
     const from = callerUnder(PREFIX);
     const params = callParams(callSid, from, { CallStatus: 'ringing' });
-    const [a, b] = await Promise.all([post('twilio-voice', params), post('twilio-voice', params)]);
-    const c = await post('twilio-voice', params);
+    const [a, b] = await Promise.all([post('twilio-voice?mode=gather', params), post('twilio-voice?mode=gather', params)]);
+    const c = await post('twilio-voice?mode=gather', params);
     expect(twimlOf(a)).toEqual(twimlOf(b));
     expect(c.body).toBe(a.body);
     expect(await callFacts(sql, callSid)).toMatchObject({ conversations: 1, messages: 1 });
@@ -35,7 +35,7 @@ describe.skipIf(noStack)('Twilio retries and out-of-order callbacks', () => {
   it('the same turn twice, and twice at once: the same answer and one pair of messages per turn', async () => {
     const callSid = newCallSid();
     const from = callerUnder(PREFIX);
-    twimlOf(await post('twilio-voice', callParams(callSid, from)));
+    twimlOf(await post('twilio-voice?mode=gather', callParams(callSid, from)));
     const turn1 = callParams(callSid, from, { SpeechResult: 'How much does the Voice Agent Starter cost?', Confidence: '0.9' });
     const first = await post('twilio-turn?n=1', turn1);
     const retry = await post('twilio-turn?n=1', turn1);
@@ -54,7 +54,7 @@ describe.skipIf(noStack)('Twilio retries and out-of-order callbacks', () => {
   it('a silence redirect retried: one silence turn', async () => {
     const callSid = newCallSid();
     const from = callerUnder(PREFIX);
-    twimlOf(await post('twilio-voice', callParams(callSid, from)));
+    twimlOf(await post('twilio-voice?mode=gather', callParams(callSid, from)));
     const a = await post('twilio-turn?n=1&silence=1', callParams(callSid, from));
     const b = await post('twilio-turn?n=1&silence=1', callParams(callSid, from));
     expect(b.body).toBe(a.body);
@@ -67,7 +67,7 @@ describe.skipIf(noStack)('Twilio retries and out-of-order callbacks', () => {
   it('status callbacks twice and out of order: the call is closed once and never reopened', async () => {
     const callSid = newCallSid();
     const from = callerUnder(PREFIX);
-    twimlOf(await post('twilio-voice', callParams(callSid, from)));
+    twimlOf(await post('twilio-voice?mode=gather', callParams(callSid, from)));
     twimlOf(await post('twilio-turn?n=1', callParams(callSid, from, { SpeechResult: 'What are your business hours?' })));
     const status = (s: string, extra: Record<string, string> = {}) =>
       post('twilio-status', callParams(callSid, from, { CallStatus: s, ...extra }));
@@ -101,7 +101,7 @@ describe.skipIf(noStack)('Twilio retries and out-of-order callbacks', () => {
   it('the <Dial> action retried: one result stored, the same answer', async () => {
     const callSid = newCallSid();
     const from = callerUnder(PREFIX);
-    twimlOf(await post('twilio-voice', callParams(callSid, from)));
+    twimlOf(await post('twilio-voice?mode=gather', callParams(callSid, from)));
     const params = callParams(callSid, from, { DialCallStatus: 'no-answer', DialCallDuration: '0' });
     const a = await post('twilio-status/dial?n=1', params);
     const b = await post('twilio-status/dial?n=1', params);

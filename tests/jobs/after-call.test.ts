@@ -8,6 +8,7 @@ import { randomInt } from 'node:crypto';
 import postgres, { type Sql } from 'postgres';
 import { playScenario, type SimTarget } from '../../tools/sim/scenario.ts';
 import type { Scenario } from '../../tools/sim/scenario-file.ts';
+import { skipWithout } from '../support/stack-env.ts';
 
 const env = {
   dbUrl: process.env.TEST_DB_URL ?? '',
@@ -16,7 +17,7 @@ const env = {
   accountSid: process.env.TEST_TWILIO_ACCOUNT_SID ?? '',
   number: process.env.TEST_TWILIO_NUMBER ?? '',
 };
-const noStack = !env.dbUrl || !env.functionsUrl || !env.authToken;
+const noStack = skipWithout({ TEST_DB_URL: env.dbUrl, TEST_FUNCTIONS_URL: env.functionsUrl, TEST_TWILIO_AUTH_TOKEN: env.authToken });
 const PREFIX = '+1555074';
 
 /** Polls `read` until `done` holds for its value, or fails after `ms`. */

@@ -4,6 +4,10 @@
  *   --calls N (100)  --turns T per call (10)  --think-ms MS between turns (0)  --profile dev|test
  *   --json (last line: the figures as JSON)  --no-cold-start  --keep-data (leave the bench's rows)
  *   --functions-pid PID (measure this server instead, with SIM_FUNCTIONS_URL pointing at it)
+ *   --mode relay: streamed replies against a scripted provider, relay then gather (voice-modes.ts),
+ *     with --first-token-ms (300) and --tokens-per-s (40)
+ *   --viewers N[,M...] (0): dashboard viewers holding the home page's live streams during the
+ *   load; a list plays the load once per count, in one run (one JSON line each)
  */
 import { loadavg } from 'node:os';
 import postgres from 'postgres';
@@ -16,6 +20,8 @@ import { cpuMeter, rssSampler, stackPids } from './procs.ts';
 import { measureColdStart, type ColdStart } from './cold-start.ts';
 import { round1, summarise } from './stats.ts';
 import { printTable } from './report.ts';
+import { runVoiceModeBench } from './voice-modes.ts';
+import { openViewers, type ViewerFigures } from './viewers.ts';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,6 +32,15 @@ function option(name: string, fallback: number): number {
 }
 
 const flag = (name: string) => process.argv.includes(`--${name}`);
+
+/** `--viewers 0,5` as [0, 5]; [0] when absent. */
+function viewerCounts(): number[] {
+  const i = process.argv.indexOf('--viewers');
+  if (i < 0) return [0];
+  const counts = String(process.argv[i + 1] ?? '').split(',').map(Number);
+  if (counts.length === 0 || counts.some((n) => !Number.isInteger(n) || n < 0 || n > 200)) throw new Error('--viewers needs counts from 0 to 200, e.g. --viewers 0,5');
+  return counts;
+}
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 async function main(): Promise<void> {
@@ -42,6 +57,22 @@ async function main(): Promise<void> {
     await removeBenchCalls(sql);
     // Other work on the machine skews every figure; it is reported beside them.
     const loadBefore = round1(loadavg()[0]!);
+    const modeAt = process.argv.indexOf('--mode');
+    if (modeAt >= 0) {
+      if (process.argv[modeAt + 1] !== 'relay') throw new Error('--mode takes relay (the plain bench is gather)');
+      const pids = stackPids(layout);
+      say(`relay then gather: ${calls} concurrent calls x ${turns} turns, scripted provider`);
+      const { figures, errorDetails } = await runVoiceModeBench(target, sql, {
+        calls, turns, thinkMs, firstTokenMs: option('first-token-ms', 300), tokensPerSecond: option('tokens-per-s', 40),
+        functionsPid: process.argv.includes('--functions-pid') ? option('functions-pid', 0) : pids.functions,
+        llmPort: layout.benchLlmPort, rampMs: option('ramp-ms', 0),
+      });
+      const out = { profile, load_avg_before: loadBefore, ...figures, load_avg_after: round1(loadavg()[0]!) };
+      for (const [k, v] of Object.entries(out)) console.log(`${k.padEnd(30)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+      for (const d of [...new Set(errorDetails)].slice(0, 10)) console.log(`  error: ${d}`);
+      if (flag('json')) console.log(JSON.stringify(out));
+      return;
+    }
     say(`warm-up: ${Math.min(calls, 20)} calls x 3 turns`);
     await runCalls(target, { calls: Math.min(calls, 20), turns: 3, thinkMs: 0, firstCaller: 9000 });
     await runBaseline(target, { calls: Math.min(calls, 20), turns: 3, thinkMs: 0 });
@@ -49,52 +80,62 @@ async function main(): Promise<void> {
     say(`baseline: ${calls} concurrent x ${turns + 1} posts to /_baseline`);
     const baseline = await runBaseline(target, { calls, turns, thinkMs });
 
-    say(`load: ${calls} concurrent calls x ${turns} turns, think ${thinkMs} ms`);
-    const pids = stackPids(layout);
-    if (process.argv.includes('--functions-pid')) pids.functions = option('functions-pid', 0);
-    const rss = rssSampler(pids);
-    const cpu = cpuMeter(pids);
-    const load = await runCalls(target, { calls, turns, thinkMs });
-    const cpuSeconds = cpu.stop();
-    const rssMb = rss.stop();
-
-    const latencies = load.outcomes.flatMap((o) => o.latencies);
-    const turnCount = latencies.length;
-    const callerTurns = load.outcomes.reduce((n, o) => n + o.callerTurns, 0);
-    const errors = load.outcomes.reduce((n, o) => n + o.errors, 0);
-    // Each greeting is one agent message; each caller turn is the caller's words and the reply.
-    const expected = load.outcomes.length + 2 * callerTurns;
-    const stored = await storedMessages(sql, load.outcomes.map((o) => o.callSid));
-    const s = summarise(latencies);
-    const b = summarise(baseline.latencies);
-
     let coldStart: ColdStart | null = null;
-    if (!flag('no-cold-start')) {
-      say('cold start: a second functions server on a spare port');
-      coldStart = await measureColdStart(layout, target, 9999);
-    }
+    const counts = viewerCounts();
+    for (const [phase, viewerCount] of counts.entries()) {
+      if (phase > 0) await removeBenchCalls(sql);
+      say(`load: ${calls} concurrent calls x ${turns} turns, think ${thinkMs} ms, ${viewerCount} dashboard viewers`);
+      const [{ after }] = await sql<{ after: string }[]>`select coalesce(max(id), 0)::text as after from public.messages`;
+      const viewers = await openViewers(layout.dashboardUrl, viewerCount, 'user_jordan_lee', Number(after));
+      const pids = stackPids(layout);
+      if (process.argv.includes('--functions-pid')) pids.functions = option('functions-pid', 0);
+      const rss = rssSampler(pids);
+      const cpu = cpuMeter(pids);
+      const load = await runCalls(target, { calls, turns, thinkMs, firstCaller: phase * 1000 });
+      const cpuSeconds = cpu.stop();
+      const rssMb = rss.stop();
+      // Lines still in flight at the end of the load reach the viewers within the poll interval.
+      if (viewerCount > 0) await new Promise((r) => setTimeout(r, 1000));
+      const live: ViewerFigures = viewers.stop();
 
-    const figures = {
-      profile, calls, turns_per_call: turns, think_ms: thinkMs, load_avg_before: loadBefore,
-      turns: turnCount, caller_turns: callerTurns,
-      turns_per_s: round1(turnCount / load.seconds),
-      p50_ms: s.p50, p95_ms: s.p95, p99_ms: s.p99, max_ms: s.max, mean_ms: round1(s.mean),
-      errors, lost_messages: expected - stored.messages, doubled_messages: stored.doubled,
-      rss_mb: rssMb,
-      // CPU per turn of each process: where the machine's two cores go.
-      cpu_ms_per_turn: {
-        functions: round1((1000 * cpuSeconds.functions) / turnCount),
-        postgres: round1((1000 * cpuSeconds.postgres) / turnCount),
-        worker: round1((1000 * cpuSeconds.worker) / turnCount),
-        bench: round1((1000 * cpuSeconds.bench) / turnCount),
-      },
-      baseline_p50_ms: b.p50, baseline_p99_ms: b.p99, baseline_errors: baseline.errors,
-      p50_vs_baseline: round1(s.p50 / b.p50),
-      cold_start: coldStart,
-    };
-    const details = load.outcomes.flatMap((o) => o.errorDetails);
-    printTable(figures, details);
-    if (flag('json')) console.log(JSON.stringify(figures));
+      const latencies = load.outcomes.flatMap((o) => o.latencies);
+      const turnCount = latencies.length;
+      const callerTurns = load.outcomes.reduce((n, o) => n + o.callerTurns, 0);
+      const errors = load.outcomes.reduce((n, o) => n + o.errors, 0);
+      // Each greeting is one agent message; each caller turn is the caller's words and the reply.
+      const expected = load.outcomes.length + 2 * callerTurns;
+      const stored = await storedMessages(sql, load.outcomes.map((o) => o.callSid));
+      const s = summarise(latencies);
+      const b = summarise(baseline.latencies);
+
+      if (!flag('no-cold-start') && phase === counts.length - 1) {
+        say('cold start: a second functions server on a spare port');
+        coldStart = await measureColdStart(layout, target, 9999);
+      }
+
+      const figures = {
+        profile, calls, turns_per_call: turns, think_ms: thinkMs, load_avg_before: loadBefore,
+        turns: turnCount, caller_turns: callerTurns,
+        turns_per_s: round1(turnCount / load.seconds),
+        p50_ms: s.p50, p95_ms: s.p95, p99_ms: s.p99, max_ms: s.max, mean_ms: round1(s.mean),
+        errors, lost_messages: expected - stored.messages, doubled_messages: stored.doubled,
+        rss_mb: rssMb,
+        // CPU per turn of each process: where the machine's two cores go.
+        cpu_ms_per_turn: {
+          functions: round1((1000 * cpuSeconds.functions) / turnCount),
+          postgres: round1((1000 * cpuSeconds.postgres) / turnCount),
+          worker: round1((1000 * cpuSeconds.worker) / turnCount),
+          bench: round1((1000 * cpuSeconds.bench) / turnCount),
+        },
+        baseline_p50_ms: b.p50, baseline_p99_ms: b.p99, baseline_errors: baseline.errors,
+        p50_vs_baseline: round1(s.p50 / b.p50),
+        live,
+        cold_start: phase === counts.length - 1 ? coldStart : null,
+      };
+      const details = load.outcomes.flatMap((o) => o.errorDetails);
+      printTable(figures, details);
+      if (flag('json')) console.log(JSON.stringify(figures));
+    }
   } finally {
     if (!flag('keep-data')) await removeBenchCalls(sql).catch(() => {});
     await sql.end();

@@ -79,6 +79,8 @@ async function playCall(target: SimTarget, i: number, o: LoadOptions, marks: { l
   const session = new CallSession({
     voiceUrl: `${target.functionsUrl}/twilio-voice`, statusCallbackUrl: `${target.functionsUrl}/twilio-status`,
     authToken: target.authToken, accountSid: target.accountSid, from: benchCaller(i), to: target.toNumber,
+    // The plain bench measures the turn-by-turn path; `--mode relay` measures streaming (voice-modes.ts).
+    mode: 'gather',
   });
   let callerTurns = 0;
   // With pauses, calls also start spread over one pause rather than all at once.

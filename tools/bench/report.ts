@@ -20,6 +20,8 @@ export interface Figures {
   baseline_p99_ms: number;
   p50_vs_baseline: number;
   cold_start: { listen_ms: number; first_health_ms: number; first_voice_ms: number; spawn_to_health_ms: number } | null;
+  /** Dashboard viewers during the load and how late their transcript lines arrived. */
+  live?: { viewers: number; lines_received: number; live_delay_p50_ms: number | null; live_delay_p99_ms: number | null; stream_errors: number };
 }
 
 type Row = [string, string, string, boolean | null];
@@ -45,6 +47,14 @@ export function tableRows(f: Figures): Row[] {
     ['RSS Postgres', `${f.rss_mb.postgres} MB summed over its processes` +
       (f.rss_mb.postgres_pss ? ` (PSS ${f.rss_mb.postgres_pss} MB)` : ''), '', null],
   ];
+  if (f.live) {
+    rows.push(['dashboard viewers', `${f.live.viewers} (home page: transcripts and figures)`, '', null]);
+    if (f.live.viewers > 0) {
+      const p99 = f.live.live_delay_p99_ms;
+      rows.push(['live delay p50 / p99', `${f.live.live_delay_p50_ms ?? '?'} / ${p99 ?? '?'} ms over ${f.live.lines_received} lines`, 'p99 < 1000 ms', p99 !== null && p99 < 1000],
+        ['viewer stream errors', String(f.live.stream_errors), '0', f.live.stream_errors === 0]);
+    }
+  }
   if (f.rss_mb.worker) rows.push(['RSS jobs worker', `${f.rss_mb.worker} MB`, '', null]);
   if (f.cpu_ms_per_turn) {
     const c = f.cpu_ms_per_turn;

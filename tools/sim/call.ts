@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { type CallerInput, describeInput, gatherOutcome, newSid, recordOutcome, type InputOutcome } from './caller-input.ts';
 import { sendWebhook, WebhookUnreachable } from './twilio-request.ts';
-import { parseTwiml, TwimlError, type Gather, type HttpMethod, type Prompt, type RecordVerb, type Verb } from './twiml.ts';
+import { parseTwiml, TwimlError, type ConnectRelay, type Gather, type HttpMethod, type Prompt, type RecordVerb, type Verb } from './twiml.ts';
+import { RelayLink } from './relay-link.ts';
+import { heardAfter, RELAY_REPLY_TIMEOUT_MS, RELAY_SILENCE_WAIT_MS } from './relay-playback.ts';
 
 /** How a call ended; 'error' is Twilio's "application error" (a failed call). */
 export type EndReason = 'transfer' | 'agent_hangup' | 'caller_hangup' | 'rejected' | 'error';
@@ -30,9 +32,25 @@ export type CallOptions = {
   callSid?: string;
   /** 'outbound-api' for a call placed through the Calls API (the simulator plays the callee). */
   direction?: 'inbound' | 'outbound-api';
+  /** Pins the voice mode on the Voice URL (`?mode=`); absent: the agent config decides. */
+  mode?: 'gather' | 'relay';
+  /** Relay: how long to wait for the agent's reply (15 s) and, after silence, for it to speak (20 s). */
+  relayReplyTimeoutMs?: number;
+  relaySilenceWaitMs?: number;
 };
 
-type Waiting = { kind: 'gather'; verb: Gather; docUrl: string; rest: Verb[] } | { kind: 'record'; verb: RecordVerb; docUrl: string; rest: Verb[] };
+/** What one caller input may carry beside itself: cutting into the agent's last reply. */
+export type SendOptions = {
+  /** The caller starts speaking this many ms into the agent's previous reply (relay: Twilio sends `interrupt`). */
+  interruptAfterMs?: number;
+};
+
+type RelayWaiting = {
+  kind: 'relay'; verb: ConnectRelay; docUrl: string; rest: Verb[]; link: RelayLink; openedAt: number;
+  lastReply: { text: string; firstAt: number } | null;
+};
+
+type Waiting = { kind: 'gather'; verb: Gather; docUrl: string; rest: Verb[] } | { kind: 'record'; verb: RecordVerb; docUrl: string; rest: Verb[] } | RelayWaiting;
 type TurnInProgress = { caller: string | null; says: string[]; latency: number; heard: boolean; documents: number };
 
 /** A document chain that ran this long without caller input is a loop. */
@@ -59,6 +77,12 @@ export class CallSession {
   /** What the team member heard before each warm transfer (the whisper's <Say> text). */
   readonly whispers: string[] = [];
   statusCallback: { status: number; latency_ms: number } | { error: string } | null = null;
+  /** Relay: what the agent said unprompted (a silence prompt while the caller paused), in order. */
+  readonly unprompted: string[] = [];
+  /** Relay: sessions opened (1 + renewals + reconnections after a transfer). */
+  relaySessions = 0;
+  /** Relay: when each reply's first token arrived (performance.now()). */
+  readonly firstTokenAt: number[] = [];
   private waiting: Waiting | null = null;
   private transferred = false;
   private rejectedAs: 'busy' | 'no-answer' | null = null;
@@ -72,6 +96,7 @@ export class CallSession {
   /** What the caller waits on: speech and/or keys for a <Gather>, a message for a <Record>, nothing once ended. */
   get listening(): { kind: 'gather'; input: Gather['input'] } | { kind: 'record' } | null {
     if (!this.waiting) return null;
+    if (this.waiting.kind === 'relay') return { kind: 'gather', input: ['speech', 'dtmf'] };
     return this.waiting.kind === 'gather' ? { kind: 'gather', input: this.waiting.verb.input } : { kind: 'record' };
   }
 
@@ -80,15 +105,18 @@ export class CallSession {
     if (this.startedAt) throw new Error('the call has already started');
     this.startedAt = performance.now();
     return this.playTurn(null, async (turn) => {
-      const doc = await this.fetchDocument('voice', this.options.voiceUrl, 'POST', {}, turn);
+      const voiceUrl = this.options.mode ? withQuery(this.options.voiceUrl, { mode: this.options.mode }) : this.options.voiceUrl;
+      const doc = await this.fetchDocument('voice', voiceUrl, 'POST', {}, turn);
       await this.run(doc.verbs, doc.url, turn, true);
     });
   }
 
   /** The caller's next input; returns the agent's answer to it. */
-  async send(input: CallerInput): Promise<Turn> {
+  async send(input: CallerInput, options: SendOptions = {}): Promise<Turn> {
+    if (this.waiting?.kind === 'relay') await this.relayBetweenTurns();
     const waiting = this.waiting;
     if (!waiting) throw new Error(this.ended ? 'the call has ended' : 'the call has not started');
+    if (waiting.kind === 'relay') return this.playTurn(describeInput(input), (turn) => this.relayTurn(waiting, input, options, turn));
     this.waiting = null;
     return this.playTurn(describeInput(input), async (turn) => {
       const outcome: InputOutcome = waiting.kind === 'gather' ? gatherOutcome(waiting.verb, input) : recordOutcome(waiting.verb, input, this.options.accountSid);
@@ -127,6 +155,11 @@ export class CallSession {
   /** The caller hangs up (a no-op before the call starts or once it has ended). */
   async hangup(): Promise<void> {
     if (this.ended || !this.startedAt) return;
+    if (this.waiting?.kind === 'relay') {
+      await this.relayBetweenTurns();
+      if (this.ended) return;
+      if (this.waiting?.kind === 'relay') this.waiting.link.close();
+    }
     // A <Record> still waiting has recorded nothing: Twilio posts no action for an empty recording.
     this.waiting = null;
     this.ended = this.transferred ? 'transfer' : 'caller_hangup';
@@ -186,6 +219,20 @@ export class CallSession {
         }
         case 'Hangup':
           return this.end(this.transferred ? 'transfer' : 'agent_hangup');
+        case 'ConnectRelay': {
+          if (verb.welcomeGreeting) this.prompt({ verb: 'Say', text: verb.welcomeGreeting, loop: 1 }, turn);
+          if (this.transferred) return this.end('transfer');
+          let link: RelayLink;
+          try {
+            link = await RelayLink.open(verb.url, this.options.authToken, { callSid: this.callSid, accountSid: this.options.accountSid,
+              from: this.options.from, to: this.options.to, customParameters: verb.parameters }, this.options.timeoutMs);
+          } catch (error) {
+            throw new CallFailure(`ConversationRelay could not connect: ${(error as Error).message}`);
+          }
+          this.relaySessions++;
+          this.waiting = { kind: 'relay', verb, docUrl, rest: verbs.slice(index + 1), link, openedAt: performance.now(), lastReply: null };
+          return;
+        }
         case 'Reject':
           // Only a first verb can refuse to answer; later it is a plain hangup.
           if (firstDocument && index === 0) {
@@ -233,6 +280,133 @@ export class CallSession {
     }
     // The whisper's TwiML ran to its end without hanging up: Twilio connects the two calls.
     return true;
+  }
+
+  /**
+   * One caller turn over ConversationRelay: an `interrupt` if the caller cuts into the last reply,
+   * then a `prompt` (speech), a `dtmf` (a key) or nothing (silence), then the reply's `text`
+   * tokens up to `last: true`, or an `end` whose action URL takes over the call.
+   */
+  private async relayTurn(w: RelayWaiting, input: CallerInput, options: SendOptions, turn: TurnInProgress): Promise<void> {
+    if (options.interruptAfterMs !== undefined && w.lastReply) {
+      const { text, firstAt } = w.lastReply;
+      const wait = firstAt + options.interruptAfterMs - performance.now();
+      if (wait > 0) await sleep(wait);
+      const heard = heardAfter(text, options.interruptAfterMs);
+      // Twilio sends the duration as a string.
+      if (heard.length < text.trim().length) {
+        w.link.send({ type: 'interrupt', utteranceUntilInterrupt: heard, durationUntilInterruptMs: String(options.interruptAfterMs) });
+      }
+    }
+    let sentAt = performance.now();
+    const sendInput = (link: RelayLink) => {
+      sentAt = performance.now();
+      if (input.kind === 'speech' && input.text.trim()) link.send({ type: 'prompt', voicePrompt: input.text.trim(), lang: w.verb.language ?? 'en-US', last: true });
+      else if (input.kind === 'digits' && input.digits) {
+        if (input.digits.length > 1) this.warnings.push('relay: only the first key of several is sent as one dtmf turn');
+        if (w.verb.dtmfDetection) link.send({ type: 'dtmf', digit: input.digits[0] });
+        else this.warnings.push('keys ignored: <ConversationRelay dtmfDetection> is off');
+      }
+    };
+    sendInput(w.link);
+    const silent = input.kind === 'silence' || (input.kind === 'digits' && !w.verb.dtmfDetection);
+    const tokens: string[] = [];
+    let link = w.link;
+    for (;;) {
+      const timeout = silent && tokens.length === 0 ? (this.options.relaySilenceWaitMs ?? RELAY_SILENCE_WAIT_MS) : (this.options.relayReplyTimeoutMs ?? RELAY_REPLY_TIMEOUT_MS);
+      const m = await link.next(timeout);
+      if (!m) {
+        if (silent && tokens.length === 0) return; // the agent said nothing either
+        throw new CallFailure(`no reply over ConversationRelay within ${timeout} ms (the caller hears dead air)`);
+      }
+      if (m.type === 'invalid') {
+        this.warnings.push(`relay: Twilio error 64107 (${m.reason}); message dropped`);
+        continue;
+      }
+      if (m.type === 'other') continue;
+      if (m.type === 'text') {
+        if (tokens.length === 0 && m.token) {
+          if (!turn.heard) turn.latency += m.at - sentAt;
+          turn.heard = true;
+          this.firstTokenAt.push(m.at);
+          w.lastReply = { text: '', firstAt: m.at };
+        }
+        if (m.token) tokens.push(m.token);
+        if (m.last) break;
+        continue;
+      }
+      // 'end', or the socket closed: Twilio requests the <Connect action> URL.
+      const answered = tokens.length > 0;
+      if (answered) turn.says.push(tokens.join('').replace(/\s+/g, ' ').trim());
+      tokens.length = 0;
+      await this.followRelayAction(w, m.type === 'end' ? m.handoffData : null, turn);
+      if (this.waiting?.kind !== 'relay' || answered || silent) {
+        this.adoptRelayWaiting(w);
+        return;
+      }
+      // A renewed session before any answer: the words crossed the handover; the caller repeats them.
+      this.warnings.push('relay: the caller\'s words crossed a session renewal and were repeated');
+      link = this.waiting.link;
+      sendInput(link);
+      w = this.waiting;
+    }
+    const text = tokens.join('').replace(/\s+/g, ' ').trim();
+    if (text) turn.says.push(text);
+    if (w.lastReply) w.lastReply.text = text;
+    this.adoptRelayWaiting(w);
+  }
+
+  /** Keeps the last reply known to a renewed session, for a caller cutting into it. */
+  private adoptRelayWaiting(previous: RelayWaiting): void {
+    if (this.waiting?.kind === 'relay' && this.waiting !== previous && !this.waiting.lastReply) this.waiting.lastReply = previous.lastReply;
+  }
+
+  /** What arrived while the caller was quiet: the agent speaking unprompted, or the session ending (renewal). */
+  private async relayBetweenTurns(): Promise<void> {
+    for (;;) {
+      const w = this.waiting;
+      if (w?.kind !== 'relay') return;
+      const pending = w.link.drain();
+      if (!pending.length) return;
+      let spoken = '';
+      for (const [i, m] of pending.entries()) {
+        if (m.type === 'text') spoken += m.token;
+        else if (m.type === 'end' || m.type === 'closed') {
+          if (spoken.trim()) this.unprompted.push(spoken.replace(/\s+/g, ' ').trim());
+          spoken = '';
+          const turn: TurnInProgress = { caller: null, says: [], latency: 0, heard: true, documents: 0 };
+          try {
+            await this.followRelayAction(w, m.type === 'end' ? m.handoffData : null, turn);
+          } catch (error) {
+            if (!(error instanceof CallFailure || error instanceof WebhookUnreachable)) throw error;
+            this.end('error');
+            this.error = error.message;
+            await this.sendStatusCallback();
+            return;
+          }
+          if (turn.says.length) this.unprompted.push(turn.says.join(' '));
+          if (this.ended) await this.sendStatusCallback();
+          this.adoptRelayWaiting(w);
+          // Later messages on the old socket are not delivered once it has ended.
+          void pending.slice(i + 1);
+          break;
+        }
+      }
+      if (spoken.trim()) this.unprompted.push(spoken.replace(/\s+/g, ' ').trim());
+      if (this.waiting === w) return;
+    }
+  }
+
+  /** The session ended: Twilio closes the socket and requests the `<Connect action>` with HandoffData. */
+  private async followRelayAction(w: RelayWaiting, handoffData: string | null, turn: TurnInProgress): Promise<void> {
+    w.link.close();
+    this.waiting = null;
+    const seconds = Math.round((performance.now() - w.openedAt) / 1000);
+    const params: Record<string, string> = { SessionId: w.link.sessionId, SessionStatus: handoffData === null ? 'failed' : 'completed',
+      SessionDuration: String(seconds), ...(handoffData ? { HandoffData: handoffData } : {}) };
+    if (!w.verb.action) return this.run(w.rest, w.docUrl, turn);
+    const doc = await this.fetchDocument('action', resolveUrl(w.verb.action, w.docUrl), w.verb.method, params, turn);
+    await this.run(doc.verbs, doc.url, turn);
   }
 
   private prompt(verb: Prompt, turn: TurnInProgress): void {
@@ -298,6 +472,16 @@ export function resolveUrl(target: string, documentUrl: string): string {
   const url = new URL(target, documentUrl);
   url.hash = '';
   return url.toString();
+}
+
+function withQuery(url: string, query: Record<string, string>): string {
+  const u = new URL(url);
+  for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);
+  return u.toString();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function pathOf(url: string): string {

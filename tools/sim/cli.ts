@@ -5,6 +5,8 @@
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { DialResult } from './call.ts';
+import { demoCaller } from './demo.ts';
+import { freshCallerNumber } from './fresh-number.ts';
 import { runInteractive } from './interactive.ts';
 import { formatResult, formatSummary, toScenarioJson } from './report.ts';
 import { assertLocalDatabase, UnsafeDatabaseError } from './scenario-db.ts';
@@ -14,7 +16,9 @@ import postgres from 'postgres';
 import { formatProviderSummary, PROVIDERS, type ProviderName, providerKeyProblem, providerUsage, useProvider } from './provider-run.ts';
 import { repoRoot } from '../stack/config.ts';
 
-const USAGE = `usage: npm run call -- [--scenario FILE|DIR [--json] [--quiet] [--provider openai|anthropic]] [--from +15555550199] [--profile dev|test] [--dial-result completed|busy|no-answer|failed]`;
+const USAGE = `usage: npm run call -- [--scenario FILE|DIR [--json] [--quiet] [--provider openai|anthropic]] [--mode gather|relay] [--from +15555550199] [--profile dev|test] [--dial-result completed|busy|no-answer|failed]
+  without --scenario you are the caller, typing what you say; without --from the call comes from a fresh
+  number (a new customer); --from ${demoCaller().number} calls as the demo customer, ${demoCaller().name}`;
 const DIAL_RESULTS = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
 
 async function main(): Promise<number> {
@@ -25,6 +29,7 @@ async function main(): Promise<number> {
         scenario: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' }, from: { type: 'string' },
         profile: { type: 'string', default: 'dev' }, 'dial-result': { type: 'string' }, help: { type: 'boolean', short: 'h' },
         provider: { type: 'string' },
+        mode: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -38,19 +43,27 @@ async function main(): Promise<number> {
   const problems = [
     values.profile !== 'dev' && values.profile !== 'test' ? '--profile must be dev or test' : '',
     values.from !== undefined && !/^\+[1-9][0-9]{6,14}$/.test(values.from) ? '--from must be an E.164 number' : '',
+    values.mode !== undefined && values.mode !== 'gather' && values.mode !== 'relay' ? '--mode must be gather or relay' : '',
     values['dial-result'] !== undefined && !DIAL_RESULTS.includes(values['dial-result']) ? `--dial-result must be one of ${DIAL_RESULTS.join(', ')}` : '',
     values.provider !== undefined && !(values.provider in PROVIDERS) ? `--provider must be one of ${Object.keys(PROVIDERS).join(', ')}` : '',
     values.provider !== undefined && values.scenario === undefined ? '--provider needs --scenario' : '',
   ].filter(Boolean);
   if (problems.length > 0) return usageError(problems.join('; '));
 
-  const target = await resolveTarget(values.profile as StackProfile);
+  const mode = values.mode as 'gather' | 'relay' | undefined;
+  const target = { ...await resolveTarget(values.profile as StackProfile), mode };
   if (!target.functionsUp) {
     console.error(`the ${values.profile} stack's functions are not up (npm run stack:up), or set SIM_FUNCTIONS_URL`);
     return 2;
   }
   if (values.scenario === undefined) {
-    await runInteractive(target, { from: values.from ?? '+15555550199', dialResult: values['dial-result'] as DialResult | undefined });
+    const from = values.from ?? freshCallerNumber();
+    if (values.from === undefined) {
+      const demo = demoCaller();
+      console.log(`calling from ${from}, a fresh number: the agent meets a new caller ` +
+        `(--from ${demo.number} calls as the demo customer, ${demo.name}; --from <number> as anyone)`);
+    }
+    await runInteractive(target, { from, dialResult: values['dial-result'] as DialResult | undefined, mode });
     return 0;
   }
 

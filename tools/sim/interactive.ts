@@ -25,11 +25,12 @@ export function parseTypedLine(line: string): TypedCommand {
  * A call where a person plays the caller at the terminal. Touches no database: the caller's
  * history stays, as for a real returning caller.
  */
-export async function runInteractive(target: SimTarget, options: { from: string; dialResult?: DialResult }): Promise<void> {
+export async function runInteractive(target: SimTarget, options: { from: string; dialResult?: DialResult; mode?: 'gather' | 'relay' }): Promise<void> {
   const session = new CallSession({
     ...webhookUrls(target.functionsUrl), authToken: target.authToken, accountSid: target.accountSid,
-    from: options.from, to: target.toNumber, dialResult: options.dialResult,
+    from: options.from, to: target.toNumber, dialResult: options.dialResult, mode: options.mode,
   });
+  let unpromptedShown = 0;
   const out = (text: string) => process.stdout.write(`${text}\n`);
   out(`calling ${target.toNumber} from ${options.from}  [${session.callSid}]`);
   out(`(${HELP})`);
@@ -50,6 +51,9 @@ export async function runInteractive(target: SimTarget, options: { from: string;
     else if ('quit' in command || 'hangup' in command) break;
     else {
       const turn = await session.send(command.input);
+      // Relay: what the agent said on its own while you were typing (it prompts after a silence).
+      for (const said of session.unprompted.slice(unpromptedShown)) out(`  (while you were quiet) agent: ${said}`);
+      unpromptedShown = session.unprompted.length;
       formatTurnLines({ ...turn, caller: null }).forEach((text) => out(text));
       for (const warning of session.warnings.slice(warningsShown)) out(`  ! ${warning}`);
       warningsShown = session.warnings.length;

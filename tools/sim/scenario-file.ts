@@ -5,10 +5,14 @@ import type { DialResult, WhisperAction } from './call.ts';
 /** How a scenario expects the call to end. */
 export type EndedExpectation = 'transfer' | 'agent_hangup' | 'caller_hangup';
 /** One caller action, with what the agent's answer to it must (not) say. */
-export type ScenarioTurn = ({ say: string } | { digits: string } | { silence: true }) & { expect_reply?: string[]; expect_reply_not?: string[] };
+export type ScenarioTurn = ({ say: string } | { digits: string } | { silence: true }) & {
+  expect_reply?: string[]; expect_reply_not?: string[];
+  /** The caller cuts in this many ms into the agent's previous reply (barge-in). */
+  interrupt_after_ms?: number;
+};
 /** A customers row that exists before the call. */
 export type GivenCustomer = Partial<Record<(typeof CUSTOMER_FIELDS)[number], string | number>>;
-/** One scripted call (see shared/scenarios/README.md). */
+/** One scripted call (format: tests/scenarios/README.md). */
 export type Scenario = {
   name: string;
   caller: string;
@@ -105,7 +109,11 @@ function checkCall(s: Record<string, unknown>, prefix: string, problems: string[
 
 function checkTurn(turn: unknown, where: string, problems: string[]): void {
   if (!isObject(turn)) return void problems.push(`${where}: an object`);
-  onlyKeys(turn, ['say', 'digits', 'silence', 'expect_reply', 'expect_reply_not'], `${where}.`, problems);
+  onlyKeys(turn, ['say', 'digits', 'silence', 'expect_reply', 'expect_reply_not', 'interrupt_after_ms'], `${where}.`, problems);
+  if (turn.interrupt_after_ms !== undefined && !(Number.isInteger(turn.interrupt_after_ms) && (turn.interrupt_after_ms as number) >= 0 && (turn.interrupt_after_ms as number) <= 60_000)) {
+    problems.push(`${where}.interrupt_after_ms: whole milliseconds from 0 to 60000`);
+  }
+  if (turn.interrupt_after_ms !== undefined && turn.silence !== undefined) problems.push(`${where}: silence cannot cut in`);
   const actions = ['say', 'digits', 'silence'].filter((key) => turn[key] !== undefined);
   if (actions.length !== 1) problems.push(`${where}: exactly one of say, digits, silence`);
   if (turn.say !== undefined && typeof turn.say !== 'string') problems.push(`${where}.say: a string`);

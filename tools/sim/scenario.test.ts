@@ -8,6 +8,7 @@ import { startFakeVoiceApp, type ReceivedRequest } from './fake-voice-app.ts';
 import { resetCaller, UnsafeDatabaseError } from './scenario-db.ts';
 import { parseScenario } from './scenario-file.ts';
 import { playScenario, type SimTarget } from './scenario.ts';
+import { skipWithout } from '../../tests/support/stack-env.ts';
 
 const DB_URL = process.env.SIM_TEST_DB_URL || process.env.TEST_DB_URL || '';
 const TOKEN = 'scenario-test-token';
@@ -15,7 +16,7 @@ const CALLER = '+15555559901';
 const xml = (inner: string) => `<?xml version="1.0" encoding="UTF-8"?><Response>${inner}</Response>`;
 const listen = (n: number) => `<Gather input="speech dtmf" action="/functions/v1/twilio-turn?n=${n}"><Say>Anything else?</Say></Gather>`;
 
-describe.skipIf(!DB_URL)('playScenario against a database', () => {
+describe.skipIf(skipWithout({ TEST_DB_URL: DB_URL }))('playScenario against a database', () => {
   const sql = postgres(DB_URL, { max: 2, onnotice: () => {} });
   let app: Awaited<ReturnType<typeof startFakeVoiceApp>>;
   let target: SimTarget;

@@ -14,6 +14,8 @@ export type SimTarget = {
   toNumber: string;
   /** The database URL the stack reports; asked from the stack when absent. */
   stackDbUrl?: string;
+  /** Pins the voice mode of every call (`--mode`); absent: the agent config's. */
+  mode?: 'gather' | 'relay';
 };
 
 /** The outcome of one scenario; the README's JSON fields plus diagnostics. */
@@ -80,6 +82,7 @@ async function playCall(scenario: Scenario, target: SimTarget, sql: Sql): Promis
   const session = new CallSession({
     ...webhookUrls(target.functionsUrl), authToken: target.authToken, accountSid: target.accountSid,
     from: scenario.caller, to: target.toNumber, dialResult: scenario.given.dial_result, whisper: scenario.given.whisper,
+    mode: target.mode,
   });
   await playTurns(session, scenario.turns);
   let facts: (DbFacts & { conversationId: string | null }) | null = null;
@@ -131,7 +134,7 @@ async function playTurns(session: CallSession, turns: ScenarioTurn[]): Promise<v
   await session.start();
   for (const turn of turns) {
     if (session.ended) return;
-    await session.send(callerInput(turn));
+    await session.send(callerInput(turn), { interruptAfterMs: turn.interrupt_after_ms });
   }
   await session.hangup();
 }

@@ -61,7 +61,7 @@ describe('parseTwiml', () => {
     ['two roots', '<Response/><Response/>', /single <Response>/],
     ['an unknown verb', doc('<Speak>hi</Speak>'), /unknown verb <Speak>/],
     ['a lower-case verb', doc('<say>hi</say>'), /unknown verb <say>/],
-    ['a Twilio verb the simulator does not run', doc('<Connect><Stream url="wss://x"/></Connect>'), /<Connect> is not supported/],
+    ["a Twilio noun the simulator does not run", doc('<Connect><Stream url="wss://x"/></Connect>'), /only <ConversationRelay>/],
     ['a verb nested in Gather that Twilio forbids', doc('<Gather><Dial>+15550100001</Dial></Gather>'), /<Dial> as nested in <Gather>/],
     ['text directly in Response', doc('hello'), /unexpected text "hello"/],
     ['a Redirect without URL', doc('<Redirect/>'), /without a URL/],

@@ -16,8 +16,14 @@ export type Dial = { verb: 'Dial'; action?: string; method: HttpMethod; numbers:
 export type RecordVerb = { verb: 'Record'; action?: string; method: HttpMethod; maxLength: number; timeout: number; finishOnKey: string };
 export type Hangup = { verb: 'Hangup' };
 export type Reject = { verb: 'Reject'; reason: 'rejected' | 'busy' };
+/** `<Connect action><ConversationRelay url ...><Parameter/></ConversationRelay></Connect>`. */
+export type ConnectRelay = {
+  verb: 'ConnectRelay'; action?: string; method: HttpMethod; url: string; welcomeGreeting?: string;
+  language?: string; interruptible: string; dtmfDetection: boolean; parameters: Record<string, string>;
+  attributes: Record<string, string>;
+};
 /** A TwiML verb the simulator can run. */
-export type Verb = Say | Play | Pause | Gather | Redirect | Dial | RecordVerb | Hangup | Reject;
+export type Verb = Say | Play | Pause | Gather | Redirect | Dial | RecordVerb | Hangup | Reject | ConnectRelay;
 
 /** A document Twilio would refuse: the caller hears "an application error has occurred". */
 export class TwimlError extends Error {
@@ -31,7 +37,7 @@ const parser = new XMLParser({
   preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false,
   parseAttributeValue: false, trimValues: false, ignoreDeclaration: true, ignorePiTags: true,
 });
-const KNOWN_TWILIO_VERBS = new Set(['Connect', 'Enqueue', 'Leave', 'Pay', 'Prompt', 'Queue', 'Refer', 'Sms', 'Start', 'Stop', 'Stream', 'Siprec', 'Echo']);
+const KNOWN_TWILIO_VERBS = new Set(['Enqueue', 'Leave', 'Pay', 'Prompt', 'Queue', 'Refer', 'Sms', 'Start', 'Stop', 'Stream', 'Siprec', 'Echo']);
 
 /** Parses a TwiML voice document into verbs; throws TwimlError where Twilio would fail the call. */
 export function parseTwiml(xml: string): Verb[] {
@@ -71,6 +77,7 @@ function toVerb(node: XmlNode): Verb {
     };
     case 'Hangup': return { verb: 'Hangup' };
     case 'Reject': return { verb: 'Reject', reason: attrs.reason === 'busy' ? 'busy' : 'rejected' };
+    case 'Connect': return toConnect(node);
     default: throw unknown(node, 'a verb of <Response>');
   }
 }
@@ -83,6 +90,36 @@ function toPrompt(node: XmlNode): Prompt {
     case 'Pause': return { verb: 'Pause', length: intOf(attrs.length, 1) };
     default: throw unknown(node, 'nested in <Gather>');
   }
+}
+
+// Twilio's ConversationRelay: `url` is required and must be a WebSocket URL; only <Language> and
+// <Parameter> may be nested.
+function toConnect(node: XmlNode): ConnectRelay {
+  const attrs = attrsOf(node);
+  const nouns = childrenOf(node);
+  if (nouns.length !== 1 || tagOf(nouns[0]!) !== 'ConversationRelay') {
+    throw new TwimlError(`<Connect> must hold exactly one noun; the simulator plays only <ConversationRelay>, got ${nouns.map(describe).join(', ') || 'nothing'}`);
+  }
+  const relay = nouns[0]!;
+  const r = attrsOf(relay);
+  if (!r.url || !/^wss?:\/\//.test(r.url)) throw new TwimlError('<ConversationRelay> needs a ws:// or wss:// url');
+  const parameters: Record<string, string> = {};
+  for (const child of childrenOf(relay)) {
+    const tag = tagOf(child);
+    if (tag === 'Parameter') {
+      const p = attrsOf(child);
+      if (!p.name) throw new TwimlError('<Parameter> without a name');
+      parameters[p.name] = p.value ?? '';
+    } else if (tag !== 'Language') throw unknown(child, 'nested in <ConversationRelay>');
+  }
+  const interruptible = r.interruptible ?? 'any';
+  if (!['none', 'dtmf', 'speech', 'any', 'true', 'false'].includes(interruptible)) {
+    throw new TwimlError(`<ConversationRelay interruptible="${interruptible}"> is not one of none, dtmf, speech, any`);
+  }
+  return {
+    verb: 'ConnectRelay', action: attrs.action, method: methodOf(attrs), url: r.url, welcomeGreeting: r.welcomeGreeting,
+    language: r.language, interruptible, dtmfDetection: r.dtmfDetection === 'true', parameters, attributes: r,
+  };
 }
 
 function dialNumbers(node: XmlNode): string[] {

@@ -1,8 +1,8 @@
 /** Bringing a local stack up and down; used by the stack CLI and the test runner. */
-import { existsSync, lstatSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, type StackLayout } from './config.ts';
-import { migrate, startPostgres, stopPostgres } from './postgres.ts';
+import { migrate, removeCluster, startPostgres, stopPostgres } from './postgres.ts';
 import { startDashboard, startFunctions, startWorker, stopService } from './services.ts';
 import { stackStatus } from './status.ts';
 
@@ -36,6 +36,7 @@ export async function up(layout: StackLayout, fresh = false): Promise<void> {
   if (hasDashboard) await step(`dashboard on ${layout.dashboardUrl}`, () => startDashboard(layout));
 }
 
+/** Stops every part of this clone's stack; `wipe` also deletes its data. Other clones' stacks are not touched. */
 export async function down(layout: StackLayout, wipe = false): Promise<void> {
   await stopService(layout, 'dashboard');
   await stopService(layout, 'worker');
@@ -43,10 +44,8 @@ export async function down(layout: StackLayout, wipe = false): Promise<void> {
   await stopService(layout, 'functions');
   stopPostgres(layout);
   if (!wipe) return;
-  // The cluster may live outside the clone (see postgres.ts); remove it there too.
-  if (existsSync(layout.pgData) && lstatSync(layout.pgData).isSymbolicLink()) {
-    rmSync(readlinkSync(layout.pgData), { recursive: true, force: true });
-  }
+  // The cluster may live outside the clone (config.ts: clusterHome); it goes too.
+  removeCluster(layout);
   rmSync(layout.dir, { recursive: true, force: true });
 }
 

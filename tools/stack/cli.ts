@@ -4,22 +4,43 @@
  *   down    stop them
  *   status  one JSON line: addresses, the local Twilio token, what is up
  *   start   `up`, a demo call through the simulator, then stay in the foreground until Ctrl-C
- * Options: --profile dev|test (default dev), --fresh (up: delete the stack's data first).
+ * Options: --profile dev|test (default dev), --fresh (up: delete the stack's data first),
+ * --wipe (down: delete the stack's data too). Only this clone's stack is touched.
  */
-import { profileFrom, stackLayout, type StackLayout } from './config.ts';
+import { relative } from 'node:path';
+import { portOffset, profileFrom, repoRoot, stackLayout, type StackLayout } from './config.ts';
 import { down, hasDashboard, up } from './cli-lib.ts';
+import { formatServicesOff, servicesOff } from './optional-services.ts';
+import { readEnvFile } from './secrets.ts';
+import { usesLocalTwilioApi } from './services.ts';
 import { stackStatus } from './status.ts';
+import { demoCaller } from '../sim/demo.ts';
 
+/** The summary: where each part is, how to call it, and which optional services are off. */
 async function printWhere(layout: StackLayout): Promise<void> {
   const s = await stackStatus(layout.profile);
+  // Calls typed in another terminal must reach this stack's ports and profile too.
+  const offset = portOffset();
+  const call = (args: string) => {
+    const all = [layout.profile !== 'dev' ? `--profile ${layout.profile}` : '', args].filter(Boolean).join(' ');
+    return `${offset ? `STACK_PORT_OFFSET=${offset} ` : ''}npm run call${all ? ` -- ${all}` : ''}`;
+  };
+  const off = servicesOff({ ...process.env, ...readEnvFile() },
+    usesLocalTwilioApi() ? `http://127.0.0.1:${layout.twilioApiPort}` : null);
+  const demo = demoCaller();
   console.log(`
 LegacyAI Voice, local stack (${layout.profile})
   Postgres    ${s.db_url}
   Functions   ${s.functions_url}/<name>   (health: ${s.functions_url}/health)
   Voice URL   ${s.functions_url}/twilio-voice   status callback: ${s.functions_url}/twilio-status
   Dashboard   ${hasDashboard ? s.dashboard_url : '(not built yet)'}
-  Logs        ${layout.logDir}
-  Call it     npm run call            (interactive)   npm run call -- --scenario ../shared/scenarios
+  Logs        ${relative(repoRoot, layout.logDir)}/
+  Call it     ${call('')}   (you are the caller, from a fresh number: a new customer)
+              ${call(`--from ${demo.number}`)}   (as the demo customer, ${demo.name})
+              ${call('--scenario tests/scenarios')}   (every scripted call, checked)
+  Read        README.md, docs/architecture.md, supabase/demo-business.md
+
+${formatServicesOff(off)}
 `);
 }
 
@@ -61,7 +82,7 @@ async function main(): Promise<void> {
       await printWhere(layout);
       return;
     case 'down':
-      await down(layout);
+      await down(layout, process.argv.includes('--wipe'));
       console.error('stack: stopped');
       return;
     case 'status':

@@ -2,7 +2,10 @@
  * Where each part of a local stack lives. Two profiles run side by side: `dev` on the ports
  * `supabase start` uses, and `test` on its own ports so `npm test` can run beside a dev stack.
  */
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type Profile = 'dev' | 'test';
@@ -11,30 +14,41 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 
 export interface StackLayout {
   profile: Profile;
+  /** The stack's folder inside the clone: pid files, logs, local secrets. */
   dir: string;
+  /**
+   * The folder of the Postgres cluster. As root it lies outside the clone, in the `postgres` OS
+   * user's home (see clusterHome); otherwise it is inside `dir`.
+   */
+  clusterDir: string;
   pgData: string;
-  pgSocketDir: string;
+  pgLogFile: string;
   logDir: string;
   pgPort: number;
   functionsPort: number;
   dashboardPort: number;
   /** The local stand-in for Twilio's REST API (outbound callbacks), when no real account is set. */
   twilioApiPort: number;
+  /**
+   * Where the bench's scripted LLM listens (`npm run bench -- --mode relay`); the stack's
+   * functions allow it as a provider base URL (LLM_BASE_URL_ALLOWLIST), and nothing else on loopback.
+   */
+  benchLlmPort: number;
   dbUrl: string;
   functionsUrl: string;
   dashboardUrl: string;
 }
 
-const ports: Record<Profile, { pg: number; functions: number; dashboard: number; twilioApi: number }> = {
-  dev: { pg: 54322, functions: 54321, dashboard: 54330, twilioApi: 54331 },
-  test: { pg: 54422, functions: 54421, dashboard: 54430, twilioApi: 54431 },
+const ports: Record<Profile, { pg: number; functions: number; dashboard: number; twilioApi: number; benchLlm: number }> = {
+  dev: { pg: 54322, functions: 54321, dashboard: 54330, twilioApi: 54331, benchLlm: 54332 },
+  test: { pg: 54422, functions: 54421, dashboard: 54430, twilioApi: 54431, benchLlm: 54432 },
 };
 
 /**
  * STACK_PORT_OFFSET moves every port of both profiles by the same amount, so stacks of two clones
  * on one machine (or two developers' worktrees) can run at once.
  */
-function portOffset(env = process.env): number {
+export function portOffset(env = process.env): number {
   const raw = env.STACK_PORT_OFFSET;
   if (raw === undefined || raw === '') return 0;
   const n = Number(raw);
@@ -42,23 +56,67 @@ function portOffset(env = process.env): number {
   return n;
 }
 
-/** The layout of one profile's stack; nothing is created here. */
-export function stackLayout(profile: Profile): StackLayout {
-  const dir = join(repoRoot, '.stack', profile);
+/** Every port of a profile at an offset (what STACK_PORT_OFFSET=offset gives). */
+export function profilePorts(profile: Profile, offset: number): number[] {
+  return Object.values(ports[profile]).map((p) => p + offset);
+}
+
+/** Whether this process runs as root (Postgres refuses root: the cluster then belongs to `postgres`). */
+export const runsAsRoot = process.getuid?.() === 0;
+
+let postgresHomeCache: string | undefined;
+/** The home folder of the `postgres` OS user (Debian: /var/lib/postgresql). */
+function postgresHome(): string {
+  if (postgresHomeCache) return postgresHomeCache;
+  const entry = spawnSync('getent', ['passwd', 'postgres'], { encoding: 'utf8' }).stdout ?? '';
+  postgresHomeCache = entry.split(':')[5]?.trim() || '/var/lib/postgresql';
+  return postgresHomeCache;
+}
+
+/**
+ * A folder name for this clone that no other clone shares: its name, for people, and a hash of
+ * its real path, so two clones (or a clone moved elsewhere) never share a cluster.
+ */
+export function cloneKey(root = repoRoot): string {
+  const real = realpathSync(root);
+  const slug = basename(real).replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 40) || 'clone';
+  return `${slug}-${createHash('sha256').update(real).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * Where a cluster's files live. As root, in the `postgres` user's home keyed by clone and name:
+ * that user must own them and may not be able to enter the clone (a clone under /root, mode
+ * 700). Otherwise in the stack's folder, which the user running the stack owns.
+ */
+export function clusterHome(stackDir: string, name: string, asRoot = runsAsRoot): string {
+  if (!asRoot) return join(stackDir, 'cluster');
+  return join(postgresHome(), 'legacyai-voice', cloneKey(), name);
+}
+
+/**
+ * The layout of one profile's stack; nothing is created here. `isolated` gives a cluster of a
+ * test's own (its name keys the folders, its port is its own).
+ */
+export function stackLayout(profile: Profile, isolated?: { name: string; pgPort: number }): StackLayout {
+  const name = isolated?.name ?? profile;
+  const dir = join(repoRoot, '.stack', name);
   const offset = portOffset();
   const base = ports[profile];
-  const p = { pg: base.pg + offset, functions: base.functions + offset, dashboard: base.dashboard + offset,
-    twilioApi: base.twilioApi + offset };
+  const p = { pg: isolated?.pgPort ?? base.pg + offset, functions: base.functions + offset,
+    dashboard: base.dashboard + offset, twilioApi: base.twilioApi + offset, benchLlm: base.benchLlm + offset };
+  const clusterDir = clusterHome(dir, name);
   return {
     profile,
     dir,
-    pgData: join(dir, 'pgdata'),
-    pgSocketDir: join(dir, 'run'),
+    clusterDir,
+    pgData: join(clusterDir, 'pgdata'),
+    pgLogFile: join(clusterDir, 'postgres.log'),
     logDir: join(dir, 'logs'),
     pgPort: p.pg,
     functionsPort: p.functions,
     dashboardPort: p.dashboard,
     twilioApiPort: p.twilioApi,
+    benchLlmPort: p.benchLlm,
     dbUrl: `postgresql://postgres:postgres@127.0.0.1:${p.pg}/postgres`,
     functionsUrl: `http://127.0.0.1:${p.functions}/functions/v1`,
     dashboardUrl: `http://127.0.0.1:${p.dashboard}`,

@@ -49,6 +49,8 @@ Deno.serve({ hostname: '127.0.0.1', port, onListen: () => {
   const match = /^\/functions\/v1\/([^/]+)(\/.*)?$/.exec(url.pathname);
   const handler = match && handlers.get(match[1]);
   if (!handler) return Response.json({ error: 'function not found' }, { status: 404 });
+  // A WebSocket upgrade needs the server's own request object (a copy cannot be upgraded).
+  if ((req.headers.get('upgrade') ?? '').toLowerCase() === 'websocket') return handler(req);
   const inner = new URL(`/${match[1]}${match[2] ?? ''}${url.search}`, url.origin);
   return handler(new Request(inner, req));
 });

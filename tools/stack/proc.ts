@@ -13,8 +13,11 @@ export function run(cmd: string, args: string[], options: SpawnSyncOptions = {})
   return String(result.stdout ?? '');
 }
 
-/** Whether something accepts TCP connections on 127.0.0.1:port. */
-export function portOpen(port: number, timeoutMs = 300): Promise<boolean> {
+/**
+ * Whether something accepts TCP connections on 127.0.0.1:port. A refused connection answers at
+ * once; the timeout only has to outlast a busy event loop (a slow first fetch in the same tick).
+ */
+export function portOpen(port: number, timeoutMs = 1500): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
     const done = (open: boolean) => {
@@ -56,4 +59,15 @@ export function pidAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The error for a port this stack needs that something else holds: another clone's stack, or
+ * another program. The stack never adopts a process it did not start.
+ */
+export function portTakenError(port: number, what: string): Error {
+  const offset = Number(process.env.STACK_PORT_OFFSET || 0);
+  return new Error(`${what}: port ${port} on 127.0.0.1 is in use, and not by this clone's stack ` +
+    `(another clone's stack, or another program). Move this clone's ports with STACK_PORT_OFFSET, ` +
+    `for example: STACK_PORT_OFFSET=${offset + 200} npm start`);
 }

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, type StackLayout } from './config.ts';
-import { pidAlive, portOpen, run, urlHealthy, waitFor } from './proc.ts';
+import { pidAlive, portOpen, portTakenError, run, urlHealthy, waitFor } from './proc.ts';
 import { localSecrets, readEnvFile, roleKey } from './secrets.ts';
 
 export type Service = 'functions' | 'dashboard' | 'worker' | 'twilio-api';
@@ -39,7 +39,11 @@ export function functionsEnv(layout: StackLayout): Record<string, string> {
   const envLocal = readEnvFile();
   return {
     ...(usesLocalTwilioApi(envLocal) ? { TWILIO_API_BASE_URL: `http://127.0.0.1:${layout.twilioApiPort}` } : {}),
+    // Tests' relay calls: a caller's silence counts after 2.5 s and no time is spent "speaking".
+    ...(layout.profile === 'test' ? { RELAY_SILENCE_MS: '2500', RELAY_SPEECH_MS_PER_CHAR: '0', RELAY_QUIET_MS: '300' } : {}),
     ...envLocal,
+    // The bench's scripted provider (tools/bench/scripted-llm.ts) besides what .env.local allows.
+    LLM_BASE_URL_ALLOWLIST: [envLocal.LLM_BASE_URL_ALLOWLIST, `http://127.0.0.1:${layout.benchLlmPort}`].filter(Boolean).join(','),
     SUPABASE_URL: `http://127.0.0.1:${layout.functionsPort}`,
     SUPABASE_DB_URL: layout.dbUrl,
     SUPABASE_ANON_KEY: roleKey(secrets.jwt_secret, 'anon'),
@@ -68,12 +72,45 @@ async function waitHealthy(layout: StackLayout, service: Service, url: string, t
   }, timeoutMs);
 }
 
+/**
+ * Starts a service and waits until it answers. The stack's ports lie in Linux's ephemeral range
+ * (32768-60999), where any program's outgoing connection may hold one for a while: a service that
+ * dies of "address in use" is started again, twice at most, once nothing listens there.
+ */
+async function startListening(layout: StackLayout, service: Service, port: number, start: () => void,
+  health: string, timeoutMs: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    start();
+    try {
+      await waitHealthy(layout, service, health, timeoutMs);
+      return;
+    } catch (err) {
+      const inUse = /EADDRINUSE|AddrInUse|address already in use/i.test(String(err));
+      if (!inUse || attempt === 3) throw err;
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+      if (await portOpen(port)) throw portTakenError(port, service);
+    }
+  }
+}
+
+/**
+ * Before a service starts: a process of ours that no longer answers is stopped, and a port held
+ * by anything else (another clone's stack) is an error rather than a stack that quietly uses it.
+ */
+async function claimPort(layout: StackLayout, service: Service, port: number): Promise<void> {
+  if (readPid(layout, service)) await stopService(layout, service);
+  if (await portOpen(port)) throw portTakenError(port, service);
+}
+
 export async function startFunctions(layout: StackLayout): Promise<void> {
   const health = `${layout.functionsUrl}/health`;
   if (readPid(layout, 'functions') && (await urlHealthy(health))) return;
-  startDetached(layout, 'functions', deno,
-    ['run', '-A', '--config', 'supabase/functions/deno.json', 'tools/stack/functions-server.ts'], functionsEnv(layout));
-  await waitHealthy(layout, 'functions', health, 90_000);
+  await claimPort(layout, 'functions', layout.functionsPort);
+  // The server hands each function a Request built from Deno.serve's, which reads request.signal:
+  // the new abort behaviour (abort only when the client goes away) and no legacy warning.
+  await startListening(layout, 'functions', layout.functionsPort, () =>
+    startDetached(layout, 'functions', deno, ['run', '-A', '--unstable-no-legacy-abort', '--config',
+      'supabase/functions/deno.json', 'tools/stack/functions-server.ts'], functionsEnv(layout)), health, 90_000);
 }
 
 /**
@@ -84,6 +121,7 @@ export async function startFunctions(layout: StackLayout): Promise<void> {
 export async function startWorker(layout: StackLayout): Promise<void> {
   const env = functionsEnv(layout);
   if (usesLocalTwilioApi() && !readPid(layout, 'twilio-api')) {
+    await claimPort(layout, 'twilio-api', layout.twilioApiPort);
     // The simulator plays the callee of every call placed through this stand-in (tools/sim/callee).
     startDetached(layout, 'twilio-api', join(repoRoot, 'node_modules/.bin/tsx'), ['tools/sim/callee/server.ts'],
       { ...env, FAKE_TWILIO_PORT: String(layout.twilioApiPort) });
@@ -105,30 +143,37 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the dashboard when the build is missing or older than its sources. */
-export function buildDashboard(): void {
+/** Whether the dashboard's build exists and is newer than every one of its sources. */
+export function dashboardBuildIsCurrent(): boolean {
   const web = join(repoRoot, 'web');
   const built = join(web, 'build', 'index.js');
   const newestSource = Math.max(newestMtime(join(web, 'src')),
     ...['svelte.config.js', 'vite.config.ts', 'package.json'].map((f) => statSync(join(web, f)).mtimeMs));
-  const sourcesNewer = !existsSync(built) || newestSource > statSync(built).mtimeMs;
-  if (sourcesNewer) run(join(repoRoot, 'node_modules/.bin/vite'), ['build'], { cwd: web, stdio: 'pipe' });
+  return existsSync(built) && newestSource <= statSync(built).mtimeMs;
+}
+
+/** Builds the dashboard when the build is missing or older than its sources. */
+export function buildDashboard(): void {
+  if (!dashboardBuildIsCurrent()) run(join(repoRoot, 'node_modules/.bin/vite'), ['build'], { cwd: join(repoRoot, 'web'), stdio: 'pipe' });
 }
 
 export async function startDashboard(layout: StackLayout): Promise<void> {
   const health = `${layout.dashboardUrl}/healthz`;
   if (readPid(layout, 'dashboard') && (await urlHealthy(health))) return;
+  await claimPort(layout, 'dashboard', layout.dashboardPort);
   buildDashboard();
   const envLocal = readEnvFile();
-  startDetached(layout, 'dashboard', process.execPath, ['web/build/index.js'], {
-    ...envLocal,
-    PORT: String(layout.dashboardPort),
-    HOST: '127.0.0.1',
-    ORIGIN: layout.dashboardUrl,
-    DATABASE_URL: layout.dbUrl,
-    FUNCTIONS_URL: layout.functionsUrl,
-  });
-  await waitHealthy(layout, 'dashboard', health, 30_000);
+  await startListening(layout, 'dashboard', layout.dashboardPort, () =>
+    startDetached(layout, 'dashboard', process.execPath, ['web/build/index.js'], {
+      ...envLocal,
+      PORT: String(layout.dashboardPort),
+      HOST: '127.0.0.1',
+      ORIGIN: layout.dashboardUrl,
+      // Without Clerk keys in .env.local, the password-less local sign-in (loopback only).
+      ...(envLocal.CLERK_JWT_KEY ? {} : { DASHBOARD_LOCAL_SIGN_IN: '1' }),
+      DATABASE_URL: layout.dbUrl,
+      FUNCTIONS_URL: layout.functionsUrl,
+    }), health, 30_000);
 }
 
 /** Stops a service (SIGTERM to its process group, then SIGKILL) and forgets its pid. */

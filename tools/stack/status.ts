@@ -1,7 +1,8 @@
 /** What `npm run stack:status` prints, also used by the simulator and the tests to find a stack. */
 import { stackLayout, type Profile } from './config.ts';
 import { localSecrets } from './secrets.ts';
-import { portOpen, urlHealthy } from './proc.ts';
+import { urlHealthy } from './proc.ts';
+import { postgresUp } from './postgres.ts';
 import { readPid } from './services.ts';
 
 export interface StackStatus {
@@ -12,16 +13,21 @@ export interface StackStatus {
   twilio_auth_token: string;
   twilio_account_sid: string;
   twilio_number: string;
+  /** The Postgres cluster's files (outside the clone when run as root). */
+  data_dir: string;
   up: { postgres: boolean; functions: boolean; worker: boolean; dashboard: boolean };
 }
 
+/** What this clone's stack of a profile is; a part counts as up when it is this clone's process and it answers. */
 export async function stackStatus(profile: Profile = 'dev'): Promise<StackStatus> {
   const layout = stackLayout(profile);
   const secrets = localSecrets(layout);
+  const ours = (service: 'functions' | 'dashboard', url: string) =>
+    readPid(layout, service) !== null ? urlHealthy(url) : Promise.resolve(false);
   const [postgres, functions, dashboard] = await Promise.all([
-    portOpen(layout.pgPort),
-    urlHealthy(`${layout.functionsUrl}/health`),
-    urlHealthy(`${layout.dashboardUrl}/healthz`),
+    postgresUp(layout),
+    ours('functions', `${layout.functionsUrl}/health`),
+    ours('dashboard', `${layout.dashboardUrl}/healthz`),
   ]);
   return {
     profile,
@@ -31,6 +37,7 @@ export async function stackStatus(profile: Profile = 'dev'): Promise<StackStatus
     twilio_auth_token: secrets.twilio_auth_token,
     twilio_account_sid: secrets.twilio_account_sid,
     twilio_number: secrets.twilio_number,
+    data_dir: layout.pgData,
     up: { postgres, functions, worker: readPid(layout, 'worker') !== null, dashboard },
   };
 }

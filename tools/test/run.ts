@@ -2,8 +2,11 @@
  * `npm test`: brings up a fresh test stack on its own ports (so it runs beside a dev stack), runs
  * every suite against it, tears it down, and exits non-zero if any suite failed.
  *   npm test                 all suites
- *   npm test -- db deno      only these suites (db, deno, vitest, scenarios: the scripted calls)
+ *   npm test -- db deno      only these suites (db, deno, vitest, scenarios: the scripted calls,
+ *                            clone: a clone in a private folder brings its own stack up)
  *   npm test -- --keep       leave the test stack up afterwards
+ * Scripted calls come from tests/scenarios, and from an extra folder where the machine has one
+ * (tools/test/scenario-dirs.ts); nothing outside the clone is required.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -11,9 +14,10 @@ import { join } from 'node:path';
 import { repoRoot, stackLayout } from '../stack/config.ts';
 import { down, up } from '../stack/cli-lib.ts';
 import { stackStatus } from '../stack/status.ts';
+import { extraScenarioDir, ownScenarioDir } from './scenario-dirs.ts';
 
-type Suite = 'db' | 'deno' | 'vitest' | 'scenarios';
-const allSuites: Suite[] = ['db', 'deno', 'vitest', 'scenarios'];
+type Suite = 'db' | 'deno' | 'vitest' | 'scenarios' | 'clone';
+const allSuites: Suite[] = ['db', 'deno', 'vitest', 'scenarios', 'clone'];
 
 const args = process.argv.slice(2);
 const chosen = args.filter((a): a is Suite => (allSuites as string[]).includes(a));
@@ -21,6 +25,8 @@ const suites = chosen.length > 0 ? chosen : allSuites;
 const keep = args.includes('--keep');
 const layout = stackLayout('test');
 const scenarioTest = 'tests/scenarios.test.ts';
+const cloneTest = 'tests/clone/standalone.test.ts';
+const extraScenarios = extraScenarioDir();
 
 function runSuite(name: Suite, cmd: string, cmdArgs: string[], env: Record<string, string>): boolean {
   console.log(`\n=== ${name}: ${[cmd.replace(repoRoot + '/', ''), ...cmdArgs].join(' ')}`);
@@ -46,6 +52,7 @@ async function main(): Promise<number> {
     TEST_TWILIO_NUMBER: s.twilio_number,
     TEST_TWILIO_API_URL: `http://127.0.0.1:${layout.twilioApiPort}`,
     DENO_NO_UPDATE_CHECK: '1',
+    SHARED_SCENARIOS_DIR: extraScenarios ?? '',
   };
   const bin = (name: string) => join(repoRoot, 'node_modules/.bin', name);
   const results: [Suite, boolean][] = [];
@@ -59,12 +66,17 @@ async function main(): Promise<number> {
       results.push([suite, runSuite(suite, bin('deno'), ['test', '-A', '--config', 'supabase/functions/deno.json',
         'supabase/functions/'], env)]);
     } else if (suite === 'vitest') {
-      results.push([suite, runSuite(suite, bin('vitest'), ['run', '--exclude', scenarioTest], env)]);
-    } else {
-      // Alone, not beside the other vitest files: scenarios set the shared hours override.
+      results.push([suite, runSuite(suite, bin('vitest'), ['run', '--exclude', scenarioTest, '--exclude', cloneTest], env)]);
+    } else if (suite === 'scenarios') {
+      // Alone, not beside the other vitest files: scenarios set the shared hours override. The
+      // vitest file plays every folder; `npm run call` is checked once more on the extra set, or
+      // (without one) on a single file, rather than playing everything twice.
+      const cliTarget = extraScenarios ?? join(ownScenarioDir, '69-ask-for-human.json');
       results.push([suite, runSuite(suite, bin('vitest'), ['run', scenarioTest], env) &&
-        runSuite(suite, bin('tsx'), ['tools/sim/cli.ts', '--profile', 'test', '--scenario', '../shared/scenarios',
-          '--quiet'], env)]);
+        runSuite(suite, bin('tsx'), ['tools/sim/cli.ts', '--profile', 'test', '--mode', 'gather', '--scenario', cliTarget, '--quiet'], env)]);
+    } else {
+      // Last, while the test stack is up: the clone's stack must leave it alone.
+      results.push([suite, runSuite(suite, bin('vitest'), ['run', cloneTest], env)]);
     }
   }
   if (!keep) await down(layout, true);

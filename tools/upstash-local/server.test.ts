@@ -4,6 +4,7 @@ import { Ratelimit } from '@upstash/ratelimit';
 import { startUpstashLocal, type UpstashLocal } from './local.ts';
 import { redisInstalled } from './redis.ts';
 import { encodeCommand, parseReply } from './resp.ts';
+import { skipWithout } from '../../tests/support/stack-env.ts';
 
 describe('RESP framing', () => {
   it('encodes commands as arrays of bulk strings', () => {
@@ -18,7 +19,7 @@ describe('RESP framing', () => {
   });
 });
 
-describe.skipIf(!redisInstalled())('the local Upstash REST server over redis-server', () => {
+describe.skipIf(skipWithout({ 'redis-server (apt-get install redis-server)': redisInstalled() }))('the local Upstash REST server over redis-server', () => {
   let local: UpstashLocal;
   beforeAll(async () => {
     local = await startUpstashLocal();

@@ -3,6 +3,7 @@ import { redirect, type Handle, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { services, startServices } from '$lib/server/app';
 import { identify, memberFor } from '$lib/server/auth';
+import { cspAdditions, withAdditions } from '$lib/server/csp';
 
 export const init: ServerInit = async () => {
   await startServices(env);
@@ -20,6 +21,7 @@ const authenticate: Handle = async ({ event, resolve }) => {
   const claims = await identify(
     {
       clientAddress: event.getClientAddress(),
+      headers: event.request.headers,
       authorization: event.request.headers.get('authorization'),
       cookie: (name) => event.cookies.get(name),
     },
@@ -51,6 +53,11 @@ const guard: Handle = async ({ event, resolve }) => {
 
 const headers: Handle = async ({ event, resolve }) => {
   const response = await resolve(event);
+  const policy = response.headers.get('content-security-policy');
+  const additions = cspAdditions(services().cfg.clerk);
+  if (policy && Object.keys(additions).length) {
+    response.headers.set('content-security-policy', withAdditions(policy, additions));
+  }
   response.headers.set('x-content-type-options', 'nosniff');
   response.headers.set('referrer-policy', 'same-origin');
   if (!response.headers.has('x-frame-options')) response.headers.set('x-frame-options', 'DENY');

@@ -1,15 +1,18 @@
-/** GET /health: 200 with the Postgres version and the latest migration, 503 when the database is down. */
+/**
+ * GET /health, public: up (200) or down (503), nothing more. Versions, migrations and error
+ * details would tell an attacker what to try; they go to the log only.
+ */
 import type { HandlerFactory } from '../_shared/runtime/runtime.ts';
 import { errorFields } from '../_shared/runtime/log.ts';
 
+const headers = { 'cache-control': 'no-store' };
+
 export const createHandler: HandlerFactory = (rt) => async () => {
   try {
-    const [row] = await rt.sql<{ postgres: string; migration: string | null }[]>`
-      select current_setting('server_version') as postgres,
-             (select max(version) from supabase_migrations.schema_migrations) as migration`;
-    return Response.json({ status: 'ok', postgres: row.postgres, latest_migration: row.migration });
+    await rt.sql`select 1`;
+    return Response.json({ status: 'up' }, { headers });
   } catch (err) {
     rt.log.warn('health check failed', errorFields(err));
-    return Response.json({ status: 'degraded', database: 'unreachable' }, { status: 503 });
+    return Response.json({ status: 'down' }, { status: 503, headers });
   }
 };

@@ -63,3 +63,18 @@ Deno.test({ name: 'twilio-status', ...needsDb, fn: async (t) => {
   await db.end();
   await rt.sql.end();
 } });
+
+Deno.test({ name: 'twilio-status: a voicemail the database cannot store is not logged with its recording URL',
+  sanitizeResources: false, sanitizeOps: false, fn: async () => {
+    const { rt, log } = testRuntime({}, { SUPABASE_DB_URL: 'postgresql://postgres:postgres@127.0.0.1:9/none' });
+    const callSid = newCallSid();
+    const recordingSid = `RE${newCallSid().slice(2)}`;
+    const url = `https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/${recordingSid}`;
+    const res = await createHandler(rt)(await signedRequest('twilio-status/recording',
+      callParams(callSid, newCaller(), { RecordingUrl: url, RecordingDuration: '12' })));
+    assertEquals(readTwiml(await res.text()).verbs, ['Say', 'Hangup']);
+    const logged = JSON.stringify(log.lines);
+    assertEquals(logged.includes('voicemail not stored'), true);
+    assertEquals(logged.includes('Recordings') || logged.includes(recordingSid), false);
+    await rt.sql.end();
+  } });

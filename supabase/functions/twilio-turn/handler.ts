@@ -1,8 +1,24 @@
 /** The Gather action: one turn of the conversation. */
 import type { HandlerFactory } from '../_shared/runtime/runtime.ts';
 import { twilioWebhook } from '../_shared/calls/webhook.ts';
-import { takeTurn } from '../_shared/calls/turn.ts';
-import { fallbackTwiml } from '../_shared/calls/fallback.ts';
+import { takeTurn, turnInput } from '../_shared/calls/turn.ts';
+import { fallbackAnswer } from '../_shared/calls/fallback.ts';
+import type { WebhookRequest } from '../_shared/calls/webhook.ts';
+import type { Runtime } from '../_shared/runtime/runtime.ts';
+
+/** The fallback, and what the caller said kept until the database takes it. */
+function fallbackTurn(rt: Runtime, w: WebhookRequest): string {
+  const answer = fallbackAnswer(rt, w.params.to);
+  try {
+    const { n, stored } = turnInput(w);
+    const outbound = w.params.direction.startsWith('outbound');
+    rt.outbox.hold({ callSid: w.params.callSid, from: w.params.from, to: w.params.to,
+      direction: outbound ? 'outbound' : 'inbound', turn: n, input: stored, reply: answer.said });
+  } catch {
+    // No turn number: nothing to keep.
+  }
+  return answer.twiml;
+}
 
 export const createHandler: HandlerFactory = (rt) =>
-  twilioWebhook(rt, 'twilio-turn', (w) => takeTurn(rt, w), (w) => fallbackTwiml(rt, w.params.to));
+  twilioWebhook(rt, 'twilio-turn', (w) => takeTurn(rt, w), (w) => fallbackTurn(rt, w));

@@ -11,10 +11,10 @@ Deno.test({ name: 'twilio-voice', ...needsDb, fn: async (t) => {
   const handle = createHandler(rt);
   const db = sql();
 
-  await t.step('a new caller is greeted inside a speech+dtmf Gather whose action is turn 1', async () => {
+  await t.step('gather mode: a new caller is greeted inside a speech+dtmf Gather whose action is turn 1', async () => {
     const callSid = newCallSid();
     const from = newCaller();
-    const res = await handle(await signedRequest('twilio-voice', callParams(callSid, from, { CallStatus: 'ringing' })));
+    const res = await handle(await signedRequest('twilio-voice?mode=gather', callParams(callSid, from, { CallStatus: 'ringing' })));
     assertEquals(res.status, 200);
     assertMatch(res.headers.get('content-type')!, /xml/);
     const doc = readTwiml(await res.text());
@@ -29,6 +29,30 @@ Deno.test({ name: 'twilio-voice', ...needsDb, fn: async (t) => {
     assertEquals(conv.content, doc.says[0]);
     assertEquals(conv.phone_number, from);
     assertEquals(conv.call_count, 1);
+  });
+
+  await t.step('relay mode (the default): <Connect action><ConversationRelay> built from the config', async () => {
+    const callSid = newCallSid();
+    const res = await handle(await signedRequest('twilio-voice', callParams(callSid, newCaller(), { CallStatus: 'ringing' })));
+    const xml = await res.text();
+    const doc = readTwiml(xml);
+    assertEquals(doc.verbs, ['Connect']);
+    assertEquals(doc.attr('Connect', 'action'), `${PUBLIC_BASE}/twilio-relay/action`);
+    assertEquals(doc.attr('ConversationRelay', 'url'), 'wss://voice.example.test/functions/v1/twilio-relay');
+    const [config] = await db`select greeting, language from agent_configs where is_active`;
+    // The greeting as configured (with any disclosure the compliance settings add), spoken by Twilio.
+    assert(doc.attr('ConversationRelay', 'welcomeGreeting')!.startsWith(config.greeting.split('.')[0]));
+    assertEquals(doc.attr('ConversationRelay', 'language'), config.language);
+    assertEquals(doc.attr('ConversationRelay', 'ttsProvider'), 'Amazon');
+    assertEquals(doc.attr('ConversationRelay', 'voice'), 'Joanna-Neural');
+    assertEquals(doc.attr('ConversationRelay', 'interruptible'), 'any');
+    assertEquals(doc.attr('ConversationRelay', 'dtmfDetection'), 'true');
+    // Hints: the knowledge base's product words and the team's first names.
+    const hints = doc.attr('ConversationRelay', 'hints')!.split(',');
+    assert(hints.includes('Jordan') && hints.length > 5, 'hints carry the team and the knowledge base');
+    const [greeting] = await db`select m.content from messages m join conversations c on c.id = m.conversation_id
+      where c.call_sid = ${callSid} and m.turn = 0`;
+    assertEquals(greeting.content, doc.attr('ConversationRelay', 'welcomeGreeting'));
   });
 
   await t.step('a returning caller is greeted by first name', async () => {

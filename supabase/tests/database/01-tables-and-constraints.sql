@@ -1,11 +1,12 @@
 begin;
 create extension if not exists pgtap with schema extensions;
-select plan(51);
+select plan(52);
 
 select tables_are('public', array[
   'team_members', 'customers', 'agent_configs', 'conversations', 'messages',
   'scheduled_tasks', 'knowledge_articles', 'call_analytics', 'jobs', 'notifications', 'automation_settings',
   'do_not_call', 'area_code_time_zones', 'call_recordings', 'audit_log', 'data_requests', 'retention_runs',
+  'lead_status_changes', 'scorecard_targets', 'satisfaction_surveys', 'rate_limit_windows',
   'campaigns', 'campaign_leads', 'meetings'
 ]);
 
@@ -223,10 +224,15 @@ select is_empty(
 );
 
 -- live events
-select trigger_is('public', 'messages', 'messages_notify_call_event', 'public', 'notify_call_event',
-  'new messages are announced on call_events');
-select trigger_is('public', 'conversations', 'conversations_notify_call_event', 'public', 'notify_call_event',
-  'call changes are announced on call_events');
+select trigger_is('public', 'conversations', 'conversations_notify_call_started', 'public', 'notify_call_event',
+  'a new call is announced on call_events');
+select trigger_is('public', 'conversations', 'conversations_notify_call_changed', 'public', 'notify_call_event',
+  'a call that ends or changes what the live view shows is announced on call_events');
+select is_empty(
+  $$select tgname from pg_trigger where tgrelid = 'public.messages'::regclass and not tgisinternal
+      and tgfoid = 'public.notify_call_event'::regproc$$,
+  'recording a transcript line notifies nobody (no pg_notify on the per-turn commit path)'
+);
 select isnt_empty(
   $$select 1 from cron.job where jobname = 'call-analytics-rollup'$$,
   'pg_cron rolls up call analytics'

@@ -151,12 +151,13 @@ select lives_ok(
 );
 select results_eq(
   $$select count(*)::int, min(name) from public.customers where phone_number = '+15555550402'$$,
-  $$values (1, 'Tom Becker')$$,
-  'a lead with a known number merges into that customer, never a second row'
+  $$values (1, 'Elena Morales')$$,
+  'a said number that is a customer''s changes nothing on that customer, and makes no second row'
 );
-select is(
-  (select c.phone_number from public.conversations v join public.customers c on c.id = v.customer_id where v.call_sid = 'CA_anon'),
-  '+15555550402', 'the withheld-number call is now linked to the customer'
+select results_eq(
+  $$select customer_id, claimed_customer_id = (select id from public.customers where phone_number = '+15555550402')
+    from public.conversations where call_sid = 'CA_anon'$$,
+  $$values (null::uuid, true)$$, 'the withheld-number call is not linked to it, only flagged with it'
 );
 
 -- callbacks
@@ -290,7 +291,7 @@ select is(public.finish_call('CA_vm', 'completed', 40) ->> 'outcome', 'message_t
 -- load_turn_context ----------------------------------------------------------------------------
 create temp table context as select public.load_turn_context('CA_back') as r;
 select is((select r -> 'conversation' ->> 'transfer_status' from context), 'no-answer', 'the context has the call');
-select is((select r -> 'customer' ->> 'name' from context), 'Tom Becker', 'the context has the customer');
+select is((select r -> 'customer' ->> 'name' from context), 'Elena Morales', 'the context has the customer');
 select is(
   (select jsonb_agg(jsonb_build_array(e ->> 'turn', e ->> 'role')) from context, jsonb_array_elements(r -> 'history') as e),
   '[["1", "caller"], ["1", "agent"], ["2", "caller"], ["2", "agent"], ["3", "agent"]]'::jsonb,

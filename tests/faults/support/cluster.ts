@@ -3,8 +3,7 @@
  * be stopped and restarted while the other test files (which vitest runs at the same time) keep
  * using the test stack's database.
  */
-import { join } from 'node:path';
-import { repoRoot, stackLayout, type Profile, type StackLayout } from '../../../tools/stack/config.ts';
+import { stackLayout, type StackLayout } from '../../../tools/stack/config.ts';
 import { migrate, startPostgres, stopPostgres } from '../../../tools/stack/postgres.ts';
 import { down } from '../../../tools/stack/cli-lib.ts';
 import { freePort } from '../../../tools/upstash-local/redis.ts';
@@ -21,14 +20,8 @@ export interface IsolatedCluster {
 
 export async function isolatedCluster(name: string): Promise<IsolatedCluster> {
   const pgPort = await freePort();
-  const dir = join(repoRoot, '.stack', name);
-  // The profile names the cluster's folder outside the clone when postgres cannot reach it; it
-  // must not be 'test', whose folder that would be.
-  const layout: StackLayout = {
-    ...stackLayout('test'), profile: name as unknown as Profile, dir,
-    pgData: join(dir, 'pgdata'), pgSocketDir: join(dir, 'run'), logDir: join(dir, 'logs'), pgPort,
-    dbUrl: `postgresql://postgres:postgres@127.0.0.1:${pgPort}/postgres`,
-  };
+  // Its own name keys its folders (inside the clone and, as root, the cluster's outside it).
+  const layout: StackLayout = stackLayout('test', { name, pgPort });
   await down(layout, true);
   await startPostgres(layout);
   const sql = connect(layout.dbUrl);

@@ -62,9 +62,10 @@ async function waitUntil(p: ReturnType<typeof startDeno>, what: string, ready: (
   }
 }
 
-/** The test stack's function environment, with these overrides. */
+/** The test stack's function environment (STACK_PROFILE's, which npm test sets), with these overrides. */
 function testEnv(overrides: Record<string, string>): Record<string, string> {
-  return { ...functionsEnv(stackLayout('test')), ...overrides };
+  const profile = process.env.STACK_PROFILE === 'dev' ? 'dev' : 'test';
+  return { ...functionsEnv(stackLayout(profile)), ...overrides };
 }
 
 export async function startFunctionsServer(overrides: Record<string, string> = {}): Promise<FunctionsServer> {

@@ -6,6 +6,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sign } from '../../../tools/sim/twilio-signature.ts';
 import { parseTwiml, type Verb } from '../../../tools/sim/twiml.ts';
+import { skipWithout } from '../../support/stack-env.ts';
 
 export const env = {
   dbUrl: process.env.TEST_DB_URL ?? '',
@@ -15,8 +16,9 @@ export const env = {
   number: process.env.TEST_TWILIO_NUMBER ?? '',
 };
 
-/** The fault tests run against the test stack that `npm test` brings up; elsewhere they are skipped. */
-export const noStack = !env.dbUrl || !env.functionsUrl || !env.authToken;
+/** The fault tests run against the test stack that `npm test` brings up; elsewhere they fail (see skipWithout). */
+export const noStack = skipWithout({ TEST_DB_URL: env.dbUrl, TEST_FUNCTIONS_URL: env.functionsUrl,
+  TEST_TWILIO_AUTH_TOKEN: env.authToken });
 
 export function newCallSid(): string {
   return `CA${randomBytes(16).toString('hex')}`;

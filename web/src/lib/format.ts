@@ -26,9 +26,12 @@ export function duration(seconds: number | null | undefined): string {
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
 }
 
-export function usd(value: number | null | undefined, digits = 2): string {
-  if (value === null || value === undefined) return '—';
-  return `$${value.toFixed(digits)}`;
+/** Money in dollars and cents; a positive amount below one cent shows as "<$0.01", not "$0.00". */
+export function usd(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  if (value > 0 && value < 0.005) return '<$0.01';
+  const sign = value < 0 ? '-' : '';
+  return `${sign}$${Math.abs(value).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
 export function sentiment(score: number | null | undefined): { label: string; tone: '' | 'good' | 'warn' | 'bad' } {

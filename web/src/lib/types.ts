@@ -22,7 +22,26 @@ export interface TranscriptLine {
   kind: string;
   content: string;
   latency_ms: number | null;
+  /** Streamed replies (relay): from the caller's words to the first words sent to Twilio. */
+  first_token_ms: number | null;
+  /** The caller cut the reply short; content is the part they heard. */
+  interrupted: boolean;
   provider: string | null;
   tools: string[] | null;
   created_at: Date | string;
+}
+
+/** The home tiles (keys are the tiles' data-metric names) and the navigation badges. */
+export interface LiveMetrics {
+  tiles: {
+    calls_today: number;
+    in_progress: number;
+    escalated: number;
+    leads_today: number;
+    callbacks_due: number;
+    avg_duration: number | null;
+    ai_cost: number;
+  };
+  /** Unread notifications (null where the table does not exist) and callbacks due now. */
+  badges: { notifications: number | null; callbacks_due_now: number };
 }

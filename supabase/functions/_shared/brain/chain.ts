@@ -8,6 +8,7 @@ import { SAFE_REPLY } from './llm/prompts.ts';
 import { llmProvidersFromConfig, type ProviderDeps } from './llm/providers.ts';
 import { replyProblem } from './llm/reply.ts';
 import type { SignalBrain } from './llm/tool_loop.ts';
+import { type StreamingBrain, streamChain } from './stream.ts';
 
 export type { SignalBrain } from './llm/tool_loop.ts';
 
@@ -85,13 +86,17 @@ function failureOf(provider: string, err: unknown, ms: number): ProviderFailure 
   return { provider, reason: 'error', detail, ms };
 }
 
-/** Create a `Brain` that tries `providers` in order within the deadline, then `fallback`, then a safe reply. */
-export function createBrainChain(opts: BrainChainOptions): SignalBrain {
+/**
+ * Create a `Brain` that tries `providers` in order within the deadline, then `fallback`, then a safe
+ * reply; `stream` does the same with the reply streamed (see stream.ts).
+ */
+export function createBrainChain(opts: BrainChainOptions): SignalBrain & StreamingBrain {
   const clock = opts.clock ?? (() => performance.now());
   const nameOf = (b: NamedBrain, i: number) => b.name ?? `provider${i + 1}`;
 
   return {
     name: 'chain',
+    stream: streamChain(opts),
     async turn(ctx, services) {
       const start = clock();
       const budget = opts.deadlineMs ?? ctx.config.turn_deadline_ms ?? DEFAULT_DEADLINE_MS;
@@ -161,7 +166,7 @@ export function buildProviders(
   config: AgentConfig,
   env: Record<string, string | undefined>,
   deps: BuildProvidersDeps,
-): { brain: SignalBrain; providers: string[]; warnings: string[] } {
+): { brain: SignalBrain & StreamingBrain; providers: string[]; warnings: string[] } {
   const { providers, warnings } = llmProvidersFromConfig(config, env, deps);
   const brain = createBrainChain({
     providers,

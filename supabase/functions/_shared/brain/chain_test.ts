@@ -160,6 +160,7 @@ Deno.test('buildProviders: a base_url from config never receives the env key; co
   const { providers, warnings } = buildProviders(config, {
     OPENAI_API_KEY: 'sk-secret',
     LLM_GROQ_API_KEY: 'gsk',
+    LLM_BASE_URL_ALLOWLIST: 'https://proxy.example.com, https://api.groq.com/',
   }, { tools: [], fallback: local });
   assert.deepEqual(providers, ['openai', 'groq', 'local']);
   assert.ok(warnings.includes('openai: OPENAI_API_KEY is not sent to provider_settings.openai.base_url'));
@@ -176,6 +177,24 @@ Deno.test('buildProviders: a base_url from config never receives the env key; co
   ]);
 });
 
+Deno.test('buildProviders: a base_url from config that is not allowed is never called (internal addresses)', () => {
+  for (const base of ['http://169.254.169.254/latest/meta-data', 'http://127.0.0.1:54322/v1', 'http://10.0.0.5/v1',
+    'https://proxy.example.com.evil.test/v1', 'file:///etc/passwd']) {
+    const config = demoConfig({
+      providers: ['openai', 'groq'],
+      provider_settings: { openai: { model: 'm', base_url: base }, groq: { model: 'm', base_url: base, compatible: 'openai' } },
+    });
+    const { providers, warnings } = buildProviders(config, { OPENAI_API_KEY: 'sk-secret',
+      LLM_BASE_URL_ALLOWLIST: 'https://proxy.example.com' }, { tools: [], fallback: local });
+    assert.deepEqual(providers, ['local'], base);
+    assert.ok(warnings.includes('openai skipped: provider_settings.openai.base_url is not an allowed host (LLM_BASE_URL_ALLOWLIST)'));
+  }
+  // The vendor's own API and the environment's base URL are always allowed.
+  const own = buildProviders(demoConfig({ providers: ['openai'], provider_settings: { openai: { model: 'm',
+    base_url: 'https://api.openai.com/v1' } } }), { OPENAI_API_KEY: 'sk' }, { tools: [], fallback: local });
+  assert.deepEqual(own.providers, ['openai', 'local']);
+});
+
 Deno.test('chain: a provider whose turn throws synchronously is a failure, not a crash', async () => {
   const broken: NamedBrain = {
     name: 'broken',
@@ -183,7 +202,8 @@ Deno.test('chain: a provider whose turn throws synchronously is a failure, not a
       throw new TypeError('boom');
     },
   };
-  const res = await createBrainChain({ providers: [broken], fallback: local, deadlineMs: 1000 }).turn(
+  // A clock that stands still: the failure's ms is the chain's arithmetic, not the machine's load.
+  const res = await createBrainChain({ providers: [broken], fallback: local, deadlineMs: 1000, clock: () => 0 }).turn(
     makeContext('hi'),
     noServices,
   );

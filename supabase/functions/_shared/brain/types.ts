@@ -70,7 +70,19 @@ export interface AgentConfig {
   ai_disclosure?: boolean;
   /** Call recording: off; announced and recorded; or asked, and recorded only on a yes. */
   recording_mode?: 'off' | 'announce' | 'ask';
+  /**
+   * How calls are spoken (see the voice mode migration). The database always sets the next three;
+   * configs built by hand in tests may leave them out, and then mean gather with no streaming.
+   */
+  voice_mode?: VoiceMode;
+  /** A streaming session ends itself at a quiet moment before this many seconds, then resumes. */
+  session_limit_seconds?: number;
+  /** ConversationRelay attributes: ttsProvider, voice, transcriptionProvider, speechModel, interruptible. */
+  relay_settings?: Record<string, unknown>;
 }
+
+export const VOICE_MODES = ['gather', 'relay', 'realtime'] as const;
+export type VoiceMode = (typeof VOICE_MODES)[number];
 
 export interface KnowledgeHit {
   id: string;
@@ -141,8 +153,15 @@ export interface TurnMeta {
   cost_usd: number;
   tools: string[];
   intent?: string;
+  /** Streaming modes: from the caller's words arriving to the first reply token sent. */
+  first_token_ms?: number;
   /** The language the caller speaks, as far as the brain can tell ('en', 'es'). */
   language?: string;
+  /** The caller cut the reply short; the stored reply is the part they heard. */
+  interrupted?: boolean;
+  /** The provider failed after the reply had started; it ended with an apology. */
+  provider_failed?: boolean;
+  voice_mode?: VoiceMode;
 }
 
 export interface TurnResult {

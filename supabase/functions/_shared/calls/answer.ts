@@ -1,6 +1,7 @@
 /** A new call: open the conversation, greet (by name for a returning caller), and listen. */
 import type { Runtime } from '../runtime/runtime.ts';
-import type { AgentConfig, Customer } from '../brain/types.ts';
+import { type AgentConfig, type Customer, VOICE_MODES, type VoiceMode } from '../brain/types.ts';
+import { relayHints, relayTwiml } from './relay/answer.ts';
 import { store } from './store.ts';
 import { listen } from './render.ts';
 import { webhookUrls } from './urls.ts';
@@ -27,11 +28,26 @@ export async function answerCall(rt: Runtime, w: WebhookRequest): Promise<string
   const callbackId = outbound ? w.query.get('callback') : null;
   const leadId = outbound ? w.query.get('campaign_lead') : null;
   const greeting = withDisclosures((callbackId &&
-    await callbackGreeting(rt.sql, started.config, started.customer, callbackId, params.callSid)) ||
+    await callbackGreeting(rt.sql, started.config, callbackId, params.callSid)) ||
     (leadId && await campaignGreeting(rt.sql, started.config, started.customer, leadId, params.callSid)) ||
     greetingFor(started.config, started.customer, started.returning), started.config);
   await store.recordGreeting(rt.sql, params.callSid, greeting);
   // Announced: the announcement is the condition, and it has just been said.
   if (started.config.recording_mode === 'announce') await store.recordConsent(rt.sql, params.callSid, 'announced');
+  if (voiceModeFor(started.config, w.query) === 'relay') {
+    return relayTwiml(rt.config.publicFunctionsUrl, started.config, { greeting, hints: await relayHints(rt) });
+  }
   return listen(greeting, 1, started.config, webhookUrls(rt.config.publicFunctionsUrl));
+}
+
+/**
+ * The voice mode of a new call: the number's Voice URL may pin one (`?mode=gather`), else the
+ * agent config's. `realtime` is answered as relay until its bridge exists. Asking for recording
+ * consent runs in the gather turn (its yes/no step), so those calls stay turn by turn.
+ */
+export function voiceModeFor(agent: AgentConfig, query: URLSearchParams): VoiceMode {
+  if (agent.recording_mode === 'ask') return 'gather';
+  const pinned = query.get('mode');
+  const mode = (VOICE_MODES as readonly string[]).includes(pinned ?? '') ? pinned as VoiceMode : agent.voice_mode ?? 'gather';
+  return mode === 'realtime' ? 'relay' : mode;
 }

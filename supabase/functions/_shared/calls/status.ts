@@ -42,9 +42,9 @@ export async function voicemailRecorded(rt: Runtime, w: WebhookRequest): Promise
         recordingUrl: w.params.recordingUrl, durationSeconds: w.params.recordingDuration ?? null });
     }
   } catch (err) {
-    // The recording stays in Twilio's account; its URL is not personal data by itself.
-    rt.log.error('voicemail not stored', { call_sid: w.params.callSid, recording_url: w.params.recordingUrl,
-      error: err instanceof Error ? err.name : 'unknown' });
+    // The recording stays in Twilio's account (reconciliation finds it by CallSid). Its URL is not
+    // logged: with the account's credentials it plays the caller's voice.
+    rt.log.error('voicemail not stored', { call_sid: w.params.callSid, error: err instanceof Error ? err.name : 'unknown' });
   }
   return document(twiml.say('Thank you. Your message has been saved and someone will call you back. Goodbye.', voice),
     twiml.hangup());

@@ -24,7 +24,8 @@ export interface StoredTurn {
 export interface TurnSnapshot {
   conversation: { id: string; call_sid: string; direction: 'inbound' | 'outbound'; from_number: string; to_number: string;
     state: Record<string, unknown>; last_turn: number; ended_at: string | null; transferred_to: string | null;
-    recording_consent?: 'announced' | 'given' | 'declined' | null };
+    recording_consent?: 'announced' | 'given' | 'declined' | null;
+    voice_mode?: 'gather' | 'relay' | 'realtime' | null };
   customer: Customer | null;
   /** The version of the call's config and the team; they come only when the caller's is stale. */
   config_version: string;
@@ -79,6 +80,15 @@ export const store = {
     one<RecordedTurn>(sql`select public.record_turn(${t.callSid}, ${t.turn}, ${sql.json(t.input as never)},
       ${t.reply}, ${sql.json(t.meta as never)}, ${sql.json(t.state as never)}, ${sql.json(t.actions as never)}) as r`),
 
+  /** The caller cut turn `turn`'s stored reply short: keep the part they heard. */
+  recordInterruption: (sql: Sql, callSid: string, turn: number, heard: string) =>
+    one<boolean>(sql`select public.record_interruption(${callSid}, ${turn}, ${heard}) as r`),
+
+  /** A turn the fallback answered, stored later: the call's memory (state) is left as it was. */
+  recordHeldTurn: (sql: Sql, t: { callSid: string; turn: number; input: StoredInput; reply: string }) =>
+    one<RecordedTurn>(sql`select public.record_turn(${t.callSid}, ${t.turn}, ${sql.json(t.input as never)},
+      ${t.reply}, ${sql.json({ provider: 'fallback' } as never)}, null, '{}'::jsonb) as r`),
+
   finishCall: (sql: Sql, callSid: string, status: string, durationSeconds: number | null) =>
     one<{ closed: boolean }>(sql`select public.finish_call(${callSid}, ${status}, ${durationSeconds}) as r`),
 
@@ -102,6 +112,16 @@ export const store = {
 
   recordPrivacyRequest: (sql: Sql, callSid: string, kind: 'erasure' | 'do_not_call') =>
     one<{ ok: boolean; reason?: string }>(sql`select public.record_privacy_request(${callSid}, ${kind}) as r`),
+
+  /** Up to 100 phrases, comma-separated: active articles' tags and active team members' first names. */
+  speechHints: async (sql: Sql) =>
+    (await sql<{ hints: string | null }[]>`
+      select string_agg(phrase, ',' order by phrase) as hints from (
+        select distinct phrase from (
+          select unnest(tags) as phrase from public.knowledge_articles where active
+          union select split_part(name, ' ', 1) from public.team_members where active
+        ) p where length(phrase) between 2 and 40 and phrase !~ '[,<>"]' limit 100
+      ) h`)[0]?.hints ?? '',
 
   searchKnowledge: (sql: Sql, query: string, limit: number) =>
     sql<{ id: string; title: string; body: string; body_es: string | null; tags: string[]; rank: number }[]>`

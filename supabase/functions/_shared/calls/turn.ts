@@ -9,6 +9,8 @@ import { isWithinHours } from '../brain/hours.ts';
 import { store, type StoredInput, type TurnSnapshot } from './store.ts';
 import { renderTurn, speakingIn } from './render.ts';
 import { webhookUrls } from './urls.ts';
+import { relayHints, relayTwiml } from './relay/answer.ts';
+import { withinBudget } from '../budget/budget.ts';
 import type { WebhookRequest } from './webhook.ts';
 import { meetingTurn } from '../meetings/flow.ts';
 import { meetingDeps } from '../meetings/runtime.ts';
@@ -34,14 +36,14 @@ export function turnInput(w: WebhookRequest): { n: number; input: TurnInput; sto
   return { n, input: { kind: 'silence' }, stored: { kind: 'silence' } };
 }
 
-function servicesFor(rt: Runtime): BrainServices {
+export function servicesFor(rt: Runtime): BrainServices {
   return { searchKnowledge: (query, limit = 3) => store.searchKnowledge(rt.sql, query, limit) };
 }
 
-type Snapshot = TurnSnapshot & { config: AgentConfig; team: TeamMember[] };
+export type Snapshot = TurnSnapshot & { config: AgentConfig; team: TeamMember[] };
 
 /** The turn's snapshot, with the config and team from the process's copy when it is current. */
-async function loadSnapshot(rt: Runtime, callSid: string): Promise<Snapshot> {
+export async function loadSnapshot(rt: Runtime, callSid: string): Promise<Snapshot> {
   const cached = rt.turnConfig;
   const snap = await store.loadTurnContext(rt.sql, callSid, cached?.version ?? null);
   if (snap.config && snap.team) {
@@ -52,7 +54,7 @@ async function loadSnapshot(rt: Runtime, callSid: string): Promise<Snapshot> {
   return { ...snap, config: cached.agent, team: cached.team };
 }
 
-function contextFrom(snap: Snapshot, rt: Runtime, n: number, input: TurnInput, dial?: string): TurnContext {
+export function contextFrom(snap: Snapshot, rt: Runtime, n: number, input: TurnInput, dial?: string): TurnContext {
   const now = rt.now();
   return {
     callSid: snap.conversation.call_sid,
@@ -73,7 +75,7 @@ function contextFrom(snap: Snapshot, rt: Runtime, n: number, input: TurnInput, d
 }
 
 /** Keeps only a transfer to an active team member's own number, whatever the brain returned. */
-function guardTransfer(result: TurnResult, ctx: TurnContext): TurnResult {
+export function guardTransfer<T extends TurnResult>(result: T, ctx: TurnContext): T {
   const t = result.actions.transfer;
   if (!t) return result;
   const member = ctx.team.find((m) => m.active && m.user_id === t.user_id);
@@ -87,10 +89,19 @@ export async function takeTurn(rt: Runtime, w: WebhookRequest): Promise<string> 
   const snap = await loadSnapshot(rt, w.params.callSid);
   rt.lastKnown.agent = snap.config;
   rt.lastKnown.team = snap.team;
+  // A retried webhook (Twilio got no answer in time): the answer is already stored, so it is
+  // replayed by record_turn without running any provider again (no second cost, no second action).
+  if (snap.history.some((h) => h.turn === n && h.role === 'agent')) {
+    const replayed = await store.recordTurn(rt.sql, { callSid: w.params.callSid, turn: n, input: stored, reply: '',
+      meta: {} as TurnResult['meta'], state: snap.conversation.state ?? {}, actions: {} });
+    return renderTurn(replayed.reply, replayed.actions, n, speakingIn(snap.config, replayed.language),
+      webhookUrls(rt.config.publicFunctionsUrl), w.params.to, w.params.callSid);
+  }
   const ctx = contextFrom(snap, rt, n, input, dial);
   const privacy = await privacyStep(rt, snap, ctx, Boolean(dial));
+  const agent = await withinBudget(rt.budget, snap.config);
   const result = privacy.result ?? await meetingTurn(meetingDeps(rt), ctx) ??
-    guardTransfer(await rt.brain(snap.config).turn(ctx, servicesFor(rt)), ctx);
+    guardTransfer(await rt.brain(agent).turn(ctx, servicesFor(rt)), ctx);
   // A caller who spoke card or bank details hears why they were left out.
   const reply = [
     w.redactions.length ? notice('cardWarning', callLanguage(ctx.state, snap.config.language, w.params.speechResult)) : '',
@@ -98,10 +109,16 @@ export async function takeTurn(rt: Runtime, w: WebhookRequest): Promise<string> 
     result.reply,
   ].filter(Boolean).join(' ');
   const latency = Math.round(performance.now() - w.receivedAt);
+  // A relay call comes here only for the turn after a transfer that did not connect.
+  const relay = snap.conversation.voice_mode === 'relay';
   const recorded = await store.recordTurn(rt.sql, {
     callSid: w.params.callSid, turn: n, input: stored, reply,
-    meta: { ...result.meta, latency_ms: latency }, state: result.state, actions: result.actions,
+    meta: { ...result.meta, latency_ms: latency, voice_mode: relay ? 'relay' : 'gather' }, state: result.state,
+    actions: result.actions,
   });
+  if (relay && !recorded.actions.transfer && !recorded.actions.hangup) {
+    return relayTwiml(rt.config.publicFunctionsUrl, snap.config, { greeting: recorded.reply, hints: await relayHints(rt) });
+  }
   return renderTurn(recorded.reply, recorded.actions, n, speakingIn(snap.config, recorded.language),
     webhookUrls(rt.config.publicFunctionsUrl), w.params.to, w.params.callSid);
 }

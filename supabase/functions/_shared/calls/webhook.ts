@@ -55,17 +55,33 @@ export function twilioWebhook(
     } catch (err) {
       return plain(400, err instanceof BadTwilioRequest ? err.reason : 'bad request');
     }
-    const refusal = await rateLimitRefusal(rt, name, params.from, req);
+    const refusal = await rateLimitRefusal(rt, name, params, req);
     if (refusal) return twimlResponse(refusal);
     const u = new URL(req.url);
     const subpath = u.pathname.replace(new RegExp(`^/${name}`), '') || '/';
     const w: WebhookRequest = { params, subpath, query: u.searchParams, receivedAt, redactions };
+    // A hard deadline whatever hangs (a database mid-restart, a pool queue under load): Twilio
+    // gives up at 15 s and the caller would hear an application error.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), Math.max(0, rt.config.webhookDeadlineMs - (performance.now() - receivedAt)));
+    });
+    const work = handle(w);
     try {
-      return twimlResponse(await handle(w));
+      const answer = await Promise.race([work, late]);
+      if (answer === 'late') {
+        work.catch(() => {}); // it may still finish (and store) after we answered
+        rt.log.error('webhook past its deadline; answered with the fallback', { function: name, call_sid: params.callSid,
+          deadline_ms: rt.config.webhookDeadlineMs });
+        return twimlResponse(fallback(w));
+      }
+      return twimlResponse(answer);
     } catch (err) {
       rt.log.error('webhook failed; answered with the fallback', { function: name, call_sid: params.callSid,
         ...errorFields(err) });
       return twimlResponse(fallback(w));
+    } finally {
+      clearTimeout(timer);
     }
   };
 }

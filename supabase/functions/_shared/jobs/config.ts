@@ -25,6 +25,8 @@ export interface OutboundConfig {
   fromNumber: string;
   /** Twilio's REST base (https://api.twilio.com unless a local stand-in is named). */
   apiBaseUrl: string | null;
+  /** Most one Calls API request may take (default 15 s, inside the job's 60 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface JobsConfig {

@@ -9,6 +9,7 @@ import type { Snooze } from './errors.ts';
 import type { Mailer } from './notify/mailer.ts';
 import type { OutboundCalls } from './callbacks/twilio_calls.ts';
 import type { CallRecordings } from './recordings/twilio_recordings.ts';
+import type { BudgetGate } from '../budget/budget.ts';
 
 export interface JobDeps {
   sql: Sql;
@@ -26,7 +27,13 @@ export interface JobDeps {
   fetch: typeof fetch;
   /** The chat models that analyse a call for this agent config, in order; [] for local only. */
   analysisModels: (agent: AgentConfig) => ChatModel[];
+  /** Past the month's AI budget, analysis runs offline. */
+  budget: BudgetGate;
 }
 
-/** A handler returns a JSON-able result (stored on the job) or a `Snooze`; it throws to fail. */
-export type JobHandler = (job: Job, deps: JobDeps) => Promise<unknown | Snooze>;
+/**
+ * A handler returns a JSON-able result (stored on the job) or a `Snooze`; it throws to fail.
+ * `signal` aborts when the job's time is up: pass it (or a shorter timeout) to every outside call,
+ * so a job that timed out stops its work instead of finishing it beside its retry.
+ */
+export type JobHandler = (job: Job, deps: JobDeps, signal?: AbortSignal) => Promise<unknown | Snooze>;

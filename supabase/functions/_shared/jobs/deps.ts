@@ -29,6 +29,7 @@ export function createJobDeps(rt: Runtime, overrides: Partial<JobDeps> = {}): Jo
       ? overrides.recordings
       : config.outbound && twilioRecordings(config.outbound),
     fetch: fetchFn,
+    budget: overrides.budget ?? rt.budget,
     analysisModels: overrides.analysisModels ?? ((agent) => {
       // Built once per provider configuration, so a job does not construct SDK clients.
       const key = JSON.stringify([agent.providers, agent.provider_settings]);

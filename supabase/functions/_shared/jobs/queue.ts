@@ -49,18 +49,19 @@ export function jobQueue(sql: Sql) {
       return rows.map(toJob);
     },
 
-    async complete(id: number, result: unknown = null): Promise<boolean> {
-      const [row] = await sql<{ ok: boolean }[]>`select public.complete_job(${id}, ${
+    /** Done, if this worker still holds the job (false: it was reaped and taken by another). */
+    async complete(id: number, worker: string, result: unknown = null): Promise<boolean> {
+      const [row] = await sql<{ ok: boolean }[]>`select public.complete_job(${id}, ${worker}, ${
         sql.json((result ?? null) as never)
       }) as ok`;
       return row.ok;
     },
 
-    /** Records a failed attempt; returns the job's new state ('queued' to retry, 'dead'). */
-    async fail(id: number, error: string, retryable: boolean): Promise<JobState | null> {
+    /** Records a failed attempt; returns the job's new state ('queued', 'dead'), null if not this worker's. */
+    async fail(id: number, worker: string, error: string, retryable: boolean): Promise<JobState | null> {
       const [row] = await sql<
         { state: JobState | null }[]
-      >`select public.fail_job(${id}, ${error}, ${retryable}) as state`;
+      >`select public.fail_job(${id}, ${worker}, ${error}, ${retryable}) as state`;
       return row.state;
     },
 

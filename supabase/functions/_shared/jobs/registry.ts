@@ -8,6 +8,8 @@ import { probe } from './probe.ts';
 import { dialCampaign } from './campaigns/dialer.ts';
 import { meetingInvite } from './meetings/invite.ts';
 import { deleteRecording, startRecording } from './recordings/handler.ts';
+import { sendSatisfactionSurvey } from './satisfaction/handler.ts';
+import { closeIdleCall } from './idle/handler.ts';
 
 export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = Object.freeze({
   analyse_call: analyseCallJob,
@@ -18,6 +20,8 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = Object.freeze(
   meeting_invite: meetingInvite,
   start_recording: startRecording,
   delete_recording: deleteRecording,
+  satisfaction_sms: sendSatisfactionSurvey,
+  close_idle_call: closeIdleCall,
   probe,
 });
 

@@ -30,12 +30,20 @@ export interface DrainStats {
   dead: number;
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+/** Runs `work` with a signal that aborts after `ms`; stops waiting for it then. */
+function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
+  const ac = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TransientJobError(`job took longer than ${ms} ms`)), ms);
+    timer = setTimeout(() => {
+      const err = new TransientJobError(`job took longer than ${ms} ms`);
+      ac.abort(err);
+      reject(err);
+    }, ms);
   });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+  const run = Promise.resolve().then(() => work(ac.signal));
+  run.catch(() => {}); // it may settle after we stopped waiting
+  return Promise.race([run, late]).finally(() => clearTimeout(timer));
 }
 
 /** Runs one claimed job to its next state. Never throws (a failure is recorded on the job). */
@@ -45,17 +53,17 @@ export async function runJob(job: Job, deps: JobDeps, opts: DrainOptions, stats:
   const fields = { job_id: job.id, kind: job.kind, attempt: job.attempts };
   try {
     if (!handler) throw new PermanentJobError(`no handler for job kind ${job.kind}`);
-    const result = await withTimeout(
-      Promise.resolve().then(() => handler(job, deps)),
-      opts.jobTimeoutMs ?? 60_000,
-    );
+    const result = await withTimeout((signal) => handler(job, deps, signal), opts.jobTimeoutMs ?? 60_000);
     if (result instanceof Snooze) {
       await deps.queue.snooze(job.id, new Date(deps.now().getTime() + result.seconds * 1000));
       stats.snoozed++;
       deps.log.info('job snoozed', { ...fields, seconds: result.seconds, reason: result.reason });
       return;
     }
-    await deps.queue.complete(job.id, result ?? null);
+    if (!(await deps.queue.complete(job.id, opts.worker, result ?? null))) {
+      deps.log.warn('job finished after another worker took it; result dropped', fields);
+      return;
+    }
     stats.done++;
     deps.log.info('job done', {
       ...fields,
@@ -63,7 +71,7 @@ export async function runJob(job: Job, deps: JobDeps, opts: DrainOptions, stats:
       latency_ms: Math.max(0, Date.now() - new Date(job.created_at).getTime()),
     });
   } catch (err) {
-    const state = await deps.queue.fail(job.id, errorText(err), isRetryable(err)).catch((dbErr) => {
+    const state = await deps.queue.fail(job.id, opts.worker, errorText(err), isRetryable(err)).catch((dbErr) => {
       deps.log.error('job failure not recorded', { ...fields, error: errorText(dbErr) });
       return null;
     });

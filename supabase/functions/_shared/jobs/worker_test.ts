@@ -93,18 +93,50 @@ Deno.test({
       assertEquals(row, { state: 'queued', attempts: 0, later: true });
     });
 
-    await t.step('a job that hangs counts as a retryable failure', async () => {
+    await t.step('a job that hangs counts as a retryable failure, and its work is told to stop', async () => {
       const k = kind('hang');
       const id = await deps.queue.enqueue(k, {}, { maxAttempts: 2, backoffSeconds: 60 });
+      let stoppedAt: number | null = null;
+      let finishedWork = false;
+      const started = performance.now();
       await drain(deps, {
         worker: 'test',
         jobTimeoutMs: 100,
-        handlers: { [k]: () => new Promise((r) => setTimeout(r, 1000)) },
+        handlers: {
+          [k]: (_job, _deps, signal?: AbortSignal) =>
+            new Promise((resolve, reject) => {
+              const timer = setTimeout(() => (finishedWork = true, resolve(null)), 1000);
+              signal!.addEventListener('abort', () => {
+                stoppedAt = performance.now() - started;
+                clearTimeout(timer);
+                reject(signal!.reason);
+              });
+            }),
+        },
       });
       const row = await state(id);
       assertEquals(row.state, 'queued');
       assertMatch(row.last_error, /took longer than 100 ms/);
       await new Promise((r) => setTimeout(r, 1000));
+      assertEquals(finishedWork, false);
+      assertEquals(stoppedAt !== null && stoppedAt < 1000, true);
+    });
+
+    await t.step('a worker whose job was taken by another cannot complete it late', async () => {
+      const k = kind('late');
+      const id = await deps.queue.enqueue(k, {}, { maxAttempts: 3, backoffSeconds: 1 });
+      await drain(deps, {
+        worker: 'slow',
+        handlers: {
+          [k]: async () => {
+            // Meanwhile the reaper failed this attempt and another worker claimed the job.
+            await sql`update public.jobs set state = 'running', locked_by = 'other', locked_at = now() where id = ${id}`;
+            return { late: true };
+          },
+        },
+      });
+      const row = await sql`select state, locked_by, result from public.jobs where id = ${id}`;
+      assertEquals([row[0].state, row[0].locked_by, row[0].result], ['running', 'other', null]);
     });
 
     await t.step('a worker claims only the kinds it has handlers for', async () => {

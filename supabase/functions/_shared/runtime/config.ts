@@ -10,6 +10,10 @@ export interface AppConfig {
   twilioAuthToken: string;
   /** The public base Twilio requests, e.g. https://<ref>.supabase.co/functions/v1 (no trailing slash). */
   publicFunctionsUrl: string;
+  /** Most a Twilio webhook may take before it answers with the fallback (Twilio waits 15 s). */
+  webhookDeadlineMs: number;
+  /** Most one SQL statement may run (Postgres statement_timeout). */
+  dbStatementTimeoutMs: number;
   /** Everything else (provider keys and base URLs), for the optional services. */
   env: Record<string, string | undefined>;
 }
@@ -19,6 +23,12 @@ export class ConfigError extends Error {
     super(`missing required configuration: ${missing.join(', ')}`);
     this.name = 'ConfigError';
   }
+}
+
+/** A positive number from the environment, or the default when unset, empty or not a number. */
+function positive(text: string | undefined, fallback: number): number {
+  const n = Number(text?.trim() || NaN);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
 /** Reads the configuration from an environment record; reports every missing value at once. */
@@ -38,6 +48,8 @@ export function readConfig(env: Record<string, string | undefined>): AppConfig {
     dbUrl,
     dbPrepare: env.DB_PREPARE ? env.DB_PREPARE === 'true' : !onPooler,
     dbPoolMax: Number(env.DB_POOL_MAX ?? 10),
+    webhookDeadlineMs: positive(env.WEBHOOK_DEADLINE_MS, 10_000),
+    dbStatementTimeoutMs: positive(env.DB_STATEMENT_TIMEOUT_MS, 5000),
     twilioAuthToken,
     publicFunctionsUrl,
     env,

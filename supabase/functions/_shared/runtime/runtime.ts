@@ -4,6 +4,8 @@ import type { AgentConfig, Brain, TeamMember } from '../brain/types.ts';
 import { readConfig, type AppConfig } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { CallLimiter } from '../ratelimit/limiter.ts';
+import { budgetGate, type BudgetGate } from '../budget/budget.ts';
+import { TurnOutbox } from '../calls/outbox.ts';
 
 export type Sql = postgres.Sql;
 
@@ -21,8 +23,12 @@ export interface Runtime {
    * mutated, so a turn that captured it keeps a consistent pair.
    */
   turnConfig?: { version: string; agent: AgentConfig; team: TeamMember[] };
-  /** Per-caller and per-source limits on the Twilio webhooks; absent when Upstash is not configured. */
+  /** Per-caller and per-source limits on new calls (Postgres, or Upstash); absent only in tests. */
   limiter?: CallLimiter;
+  /** Whether the month's AI budget is spent (then turns run on the local engine only). */
+  budget: BudgetGate;
+  /** Turns the fallback answered, written once the database is back. */
+  outbox: TurnOutbox;
 }
 
 export type HandlerFactory = (rt: Runtime) => (req: Request) => Promise<Response>;
@@ -45,7 +51,7 @@ export function createRuntime(
     idle_timeout: 30,
     connect_timeout: 3,
     onnotice: () => {},
-    connection: { application_name: 'legacyai-functions' },
+    connection: { application_name: 'legacyai-functions', statement_timeout: config.dbStatementTimeoutMs },
   });
   const log = overrides.log ?? createLogger();
   return {
@@ -56,5 +62,7 @@ export function createRuntime(
     brain: deps.brain,
     lastKnown: overrides.lastKnown ?? {},
     limiter: overrides.limiter,
+    budget: overrides.budget ?? budgetGate(sql, log),
+    outbox: overrides.outbox ?? new TurnOutbox(sql, log),
   };
 }

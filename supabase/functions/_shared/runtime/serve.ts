@@ -2,12 +2,14 @@
 import { createRuntime, type HandlerFactory } from './runtime.ts';
 import { createLogger } from './log.ts';
 import { brainFor } from './brain.ts';
-import { limiterFromEnv } from '../ratelimit/upstash.ts';
+import { limiterFromEnv } from '../ratelimit/limits.ts';
 
-/** A runtime wired with the configured brain (provider chain, local engine last) and rate limits. */
+/** A runtime wired with the configured brain (provider chain, local engine last) and rate limits on new calls. */
 export function productionRuntime(env: Record<string, string | undefined>) {
   const log = createLogger();
-  return createRuntime(env, { log, limiter: limiterFromEnv(env, log), brain: (agent) => brainFor(agent, env, log) });
+  const rt = createRuntime(env, { log, brain: (agent) => brainFor(agent, env, log) });
+  rt.limiter = limiterFromEnv(env, rt.sql, log);
+  return rt;
 }
 
 export function serveFunction(factory: HandlerFactory): void {

@@ -1,11 +1,13 @@
 /**
- * A local stand-in for Twilio's Calls API as the `twilio` SDK uses it:
- * `POST /2010-04-01/Accounts/{AccountSid}/Calls.json`, form-encoded, Basic auth
+ * A local stand-in for Twilio's Calls and Messages APIs as the `twilio` SDK uses them:
+ * `POST /2010-04-01/Accounts/{AccountSid}/Calls.json` (and `/Messages.json`), form-encoded, Basic auth
  * `{AccountSid}:{AuthToken}`; answers 201 with the documented call resource, or Twilio's JSON
  * error (`{ code, message, more_info, status }`). Records every call; `failNext` scripts errors.
  * Also call recordings: `POST .../Calls/{CallSid}/Recordings.json` (RecordingChannels,
  * RecordingStatusCallback; answers 201 with the recording resource) and
  * `DELETE .../Recordings/{RecordingSid}.json` (204, or 404 code 20404 for an unknown one).
+ * `GET .../Calls/{CallSid}.json` answers a call's resource with the status Twilio has for it
+ * (`setStatus` tells it about calls it did not place, such as inbound ones), 404 otherwise.
  * Run it alone for the local stack: `deno run -A fake_twilio_api.ts` (FAKE_TWILIO_PORT,
  * TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN).
  */
@@ -32,6 +34,13 @@ export interface StartedRecording {
   params: Record<string, string>;
 }
 
+export interface SentMessage {
+  sid: string;
+  to: string;
+  from: string;
+  body: string;
+}
+
 export interface FakeTwilioApi {
   readonly url: string;
   readonly calls: PlacedCall[];
@@ -39,6 +48,9 @@ export interface FakeTwilioApi {
   readonly recordings: StartedRecording[];
   /** Recording sids deleted through the API, in order. */
   readonly deletedRecordings: string[];
+  readonly messages: SentMessage[];
+  /** What Twilio knows of a call (an inbound one, or a placed one that has since ended). */
+  setStatus(sid: string, status: string, durationSeconds?: number | null): void;
   /** The next `times` requests get this HTTP status and Twilio error code. */
   failNext(status: number, code?: number, times?: number): void;
   close(): Promise<void>;
@@ -63,7 +75,9 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
   const updates: CallUpdateRequest[] = [];
   const recordings: StartedRecording[] = [];
   const deletedRecordings: string[] = [];
+  const messages: SentMessage[] = [];
   const failures: [number, number][] = [];
+  const known = new Map<string, { status: string; duration: number | null; to: string; from: string }>();
   const authorized = (req: Request, account: string) =>
     req.headers.get('authorization') === `Basic ${btoa(`${accountSid}:${authToken}`)}` && account === accountSid;
   const server = Deno.serve({ hostname: '127.0.0.1', port, onListen: () => {} }, async (req) => {
@@ -110,7 +124,18 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
       }
       return twilioError(405, 20004, 'Method not allowed');
     }
-    const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\.json$/.exec(path);
+    const one = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(path);
+    if (one && req.method === 'GET') {
+      if (!authorized(req, one[1])) return twilioError(401, 20003, 'Authenticate');
+      const failure = failures.shift();
+      if (failure) return twilioError(failure[0], failure[1], 'Scripted failure');
+      const call = known.get(one[2]);
+      if (!call) return twilioError(404, 20404, `The requested resource ${path} was not found`);
+      return Response.json({ sid: one[2], account_sid: accountSid, to: call.to, from: call.from, status: call.status,
+        duration: call.duration === null ? null : String(call.duration), direction: 'inbound', api_version: '2010-04-01',
+        uri: path });
+    }
+    const match = /^\/2010-04-01\/Accounts\/([^/]+)\/(Calls|Messages)\.json$/.exec(path);
     if (!match) return twilioError(404, 20404, `The requested resource ${path} was not found`);
     if (req.method !== 'POST') return twilioError(405, 20004, 'Method not allowed');
     if (
@@ -122,6 +147,7 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
     const failure = failures.shift();
     if (failure) return twilioError(failure[0], failure[1], 'Scripted failure');
     const form = new URLSearchParams(await req.text());
+    if (match[2] === 'Messages') return sendMessage(form);
     const to = form.get('To') ?? '';
     const from = form.get('From') ?? '';
     const url = form.get('Url') ?? '';
@@ -132,6 +158,7 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
       return twilioError(400, 21205, 'Url parameter is required.');
     }
     const sid = randomSid('CA');
+    known.set(sid, { status: 'queued', duration: null, to, from });
     calls.push({
       sid,
       to,
@@ -174,12 +201,40 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
       },
     }, { status: 201 });
   });
+  /** Twilio's Message resource as documented (the fields the SDK maps), status queued. */
+  function sendMessage(form: URLSearchParams): Response {
+    const to = form.get('To') ?? '';
+    const from = form.get('From') ?? '';
+    const body = form.get('Body') ?? '';
+    if (!to) return twilioError(400, 21604, "A 'To' phone number is required.");
+    if (!E164.test(to)) return twilioError(400, 21211, `Invalid 'To' Phone Number: ${to}`);
+    if (!from && !form.get('MessagingServiceSid')) return twilioError(400, 21603, "A 'From' phone number is required.");
+    if (!body && !form.get('MediaUrl')) return twilioError(400, 21602, 'Message body is required.');
+    if (body.length > 1600) return twilioError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
+    const sid = randomSid('SM');
+    messages.push({ sid, to, from, body });
+    const now = new Date().toUTCString().replace('GMT', '+0000');
+    return Response.json({
+      sid, account_sid: accountSid, api_version: '2010-04-01', body, to, from, status: 'queued', direction: 'outbound-api',
+      num_segments: String(Math.ceil(body.length / 153) || 1), num_media: '0', price: null, price_unit: 'USD',
+      error_code: null, error_message: null, messaging_service_sid: null,
+      date_created: now, date_updated: now, date_sent: null,
+      uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
+      subresource_uris: { media: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}/Media.json` },
+    }, { status: 201 });
+  }
+
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     calls,
     updates,
     recordings,
     deletedRecordings,
+    messages,
+    setStatus(sid, status, durationSeconds = null) {
+      const call = known.get(sid);
+      known.set(sid, { to: call?.to ?? '', from: call?.from ?? '', status, duration: durationSeconds });
+    },
     failNext(status, code = 20500, times = 1) {
       for (let i = 0; i < times; i++) failures.push([status, code]);
     },

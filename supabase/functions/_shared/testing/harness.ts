@@ -10,8 +10,19 @@ import { scriptedBrain } from './scripted_brain.ts';
 import { computeSignature } from '../twilio/signature.ts';
 
 export const testDbUrl = Deno.env.get('TEST_DB_URL');
+/** The explicit way to skip database-backed tests; without it a missing TEST_DB_URL fails. */
+export const SKIP_FLAG = 'SKIP_STACK_TESTS';
+const skipDb = !testDbUrl && Deno.env.get(SKIP_FLAG) === '1';
 /** Tests that need the database run under `npm test`, which brings up the test stack. */
-export const needsDb = { ignore: !testDbUrl, sanitizeResources: false, sanitizeOps: false };
+export const needsDb = { ignore: skipDb, sanitizeResources: false, sanitizeOps: false };
+
+if (!testDbUrl && !skipDb) {
+  // Once per process (modules load once): `deno test` alone must not go green on the pure tests.
+  Deno.test('database-backed tests have their database', () => {
+    throw new Error(`TEST_DB_URL is not set: run these tests through npm test (it brings up the test stack), ` +
+      `or set ${SKIP_FLAG}=1 to skip the database-backed ones on purpose`);
+  });
+}
 
 export const PUBLIC_BASE = 'https://voice.example.test/functions/v1';
 export const AUTH_TOKEN = 'test-auth-token';
@@ -64,7 +75,7 @@ export function testSql() {
   return postgres(testDbUrl!, { max: 2, onnotice: () => {} });
 }
 
-/** A TwiML document read as XML: its top-level verbs in order, every <Say> text, attributes. */
+/** A TwiML document read as XML: its top-level verbs in order, what is spoken, attributes. */
 export interface ReadTwiml {
   verbs: string[];
   says: string[];
@@ -97,7 +108,9 @@ export function readTwiml(xml: string): ReadTwiml {
   walk(top);
   return {
     verbs: top.map((n) => Object.keys(n).find((k) => k !== ':@')!).filter((k) => k !== '#text'),
-    says: all.filter((e) => e.name === 'Say').map((e) => e.text),
+    // What the caller hears: every <Say>, and the welcome greeting Twilio speaks for a <ConversationRelay>.
+    says: all.filter((e) => e.name === 'Say' || (e.name === 'ConversationRelay' && e.attrs.welcomeGreeting))
+      .map((e) => (e.name === 'Say' ? e.text : e.attrs.welcomeGreeting)),
     attr: (verb, name) => all.find((e) => e.name === verb)?.attrs[name],
     text: (verb) => all.find((e) => e.name === verb)?.text,
   };

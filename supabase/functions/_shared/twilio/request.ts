@@ -33,6 +33,8 @@ export interface VoiceParams {
   digits?: string;
   callDuration?: number;
   dialCallStatus?: string;
+  /** ConversationRelay's `<Connect action>`: the `end` message's handoffData, as we sent it. */
+  handoffData?: string;
   dialCallDuration?: number;
   recordingUrl?: string;
   recordingDuration?: number;
@@ -125,6 +127,7 @@ export function voiceParams(form: TwilioForm): VoiceParams {
     dialCallStatus: form.get('DialCallStatus') || undefined,
     dialCallDuration: optionalNumber(form.get('DialCallDuration')),
     recordingUrl: form.get('RecordingUrl') || undefined,
+    handoffData: form.get('HandoffData') || undefined,
     recordingDuration: optionalNumber(form.get('RecordingDuration')),
     answeredBy: form.get('AnsweredBy') || undefined,
     recordingSid: form.get('RecordingSid') || undefined,

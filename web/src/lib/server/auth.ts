@@ -6,7 +6,7 @@
 import { verifyToken } from '@clerk/backend';
 import type { ClerkConfig, DashboardConfig } from './config.ts';
 import { asUser, claimsFor, type Claims, type Sql } from './db.ts';
-import { LOCAL_COOKIE, isLoopback, verifySession } from './session.ts';
+import { LOCAL_COOKIE, localRequestProblem, verifySession } from './session.ts';
 
 export interface Member {
   userId: string;
@@ -18,6 +18,7 @@ export interface Member {
 
 export interface RequestFacts {
   clientAddress: string;
+  headers: Headers;
   authorization: string | null;
   cookie(name: string): string | undefined;
 }
@@ -43,9 +44,11 @@ export async function identify(req: RequestFacts, cfg: DashboardConfig): Promise
     return token ? verifyClerkToken(token, cfg.clerk) : null;
   }
   // The local sign-in exists for the machine the stack runs on, never for the network.
-  if (!isLoopback(req.clientAddress)) return null;
-  const userId = verifySession(cfg.sessionSecret, req.cookie(LOCAL_COOKIE));
-  return userId ? claimsFor(userId) : null;
+  if (!cfg.localSignIn || localRequestProblem(req)) return null;
+  const cookie = req.cookie(LOCAL_COOKIE);
+  const userId = verifySession(cfg.sessionSecret, cookie);
+  // The expiry rides along as `exp`, as in a Clerk token: a live stream ends with it.
+  return userId ? claimsFor(userId, { exp: Number(cookie!.split('.')[1]) }) : null;
 }
 
 /** The active team member with these claims, read under RLS (a non-member sees no rows). */

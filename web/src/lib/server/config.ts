@@ -18,8 +18,10 @@ export interface DashboardConfig {
   databaseUrl: string;
   functionsUrl: string | null;
   origin: string | null;
-  /** Null without Clerk keys: the local, loopback-only sign-in is used instead. */
+  /** Null without Clerk keys: then the local, loopback-only sign-in must be opted into. */
   clerk: ClerkConfig | null;
+  /** DASHBOARD_LOCAL_SIGN_IN=1, set by the local stack: pick a member, no password, loopback only. */
+  localSignIn: boolean;
   /** Key of the HMAC that signs local session cookies. */
   sessionSecret: Buffer;
   sessionSecretIsRandom: boolean;
@@ -53,6 +55,17 @@ export function readConfig(env: Env): DashboardConfig {
     };
   }
 
+  const localSignIn = present(env.DASHBOARD_LOCAL_SIGN_IN) === '1';
+  if (localSignIn && clerk) problems.push('DASHBOARD_LOCAL_SIGN_IN and CLERK_JWT_KEY are both set: choose one');
+  if (!localSignIn && !clerk) {
+    problems.push('CLERK_JWT_KEY is not set (a deployed dashboard signs in with Clerk; only the local stack sets ' +
+      'DASHBOARD_LOCAL_SIGN_IN=1 for its password-less, loopback-only sign-in)');
+  }
+  const origin = present(env.ORIGIN);
+  if (localSignIn && origin && !isLoopbackOrigin(origin)) {
+    problems.push(`DASHBOARD_LOCAL_SIGN_IN is for this machine only, but ORIGIN is not a loopback address`);
+  }
+
   const secret = present(env.DASHBOARD_SESSION_SECRET);
   if (secret && secret.length < 32) problems.push('DASHBOARD_SESSION_SECRET must be at least 32 characters');
 
@@ -60,11 +73,28 @@ export function readConfig(env: Env): DashboardConfig {
   return {
     databaseUrl: databaseUrl!,
     functionsUrl: present(env.FUNCTIONS_URL),
-    origin: present(env.ORIGIN),
+    origin,
     clerk,
+    localSignIn,
     sessionSecret: secret ? Buffer.from(secret) : randomBytes(32),
     sessionSecretIsRandom: !secret,
   };
+}
+
+/** Whether an origin names this machine (127.0.0.0/8, ::1 or localhost). */
+export function isLoopbackOrigin(origin: string): boolean {
+  try {
+    return isLoopbackHost(new URL(origin).host);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a Host header (with or without a port) names this machine. */
+export function isLoopbackHost(host: string | null): boolean {
+  if (!host) return false;
+  const name = host.trim().toLowerCase().replace(/:\d+$/, '');
+  return /^127(\.\d{1,3}){3}$/.test(name) || name === '[::1]' || name === 'localhost';
 }
 
 /**

@@ -1,31 +1,44 @@
 /**
- * Live calls and transcripts. ONE dedicated connection per server process LISTENs on
- * `call_events` (a session-mode connection: LISTEN does not survive a transaction pooler).
- * Notifications carry ids only; each subscriber gets the rows read back under its own RLS.
+ * Live calls, transcripts and figures for the dashboard's open pages, kept off the calls' commit
+ * path. Calls are announced by NOTIFY on `call_events` a few times per call (start, end, status,
+ * escalation), received on ONE dedicated connection per server process (session mode: LISTEN
+ * does not survive a transaction pooler). Transcript lines are not announced: while someone
+ * watches, the hub asks `messages_committed_since()` every POLL_MS for the ids that committed
+ * since its last look. Ids only travel; each subscriber gets rows read back under its own RLS.
  */
 import postgres from 'postgres';
 import { asUser, type Claims, type Sql } from './db.ts';
-import { liveCalls, liveCallById, messageById, messagesAfter, type LiveCall, type TranscriptLine } from './queries/live.ts';
+import { liveCalls, liveCallById, messagesAfter, messagesByIds, type LiveCall, type TranscriptLine } from './queries/live.ts';
+import { liveMetrics, type LiveMetrics } from './queries/metrics.ts';
 
 export interface CallEvent {
-  kind: 'message' | 'call_started' | 'call_ended' | 'call_updated';
+  kind: 'call_started' | 'call_ended' | 'call_updated';
   conversation_id: string;
-  message_id?: number;
 }
 
 /** Sends one Server-Sent Event; `id` is a message id (what Last-Event-ID resumes from). */
-export type LiveSend = (event: 'message' | 'call' | 'snapshot', data: unknown, id?: number) => void;
+export type LiveSend = (event: 'message' | 'call' | 'snapshot' | 'metrics', data: unknown, id?: number) => void;
 
 export interface Subscription {
   claims: Claims;
-  /** Null: every live call (home page); otherwise one conversation (a call's page). */
+  /** Null: every live call (home page, navigation); otherwise one conversation (a call's page). */
   conversationId: string | null;
   /** The highest message id this subscriber has been sent. */
   lastId: number;
   send: LiveSend;
+  /** False for a stream that wants no transcript lines (the navigation's). Default true. */
+  transcripts?: boolean;
+  /** True for a stream that keeps the tiles and badges current. */
+  metrics?: boolean;
   /** Ends the subscriber's stream (on server shutdown). */
   close?: () => void;
 }
+
+/** How often new transcript lines are looked for while someone watches (the live delay's bulk). */
+export const POLL_MS = 200;
+/** Figures are recomputed at most this often while calls are moving, and at least this often. */
+const METRICS_MIN_MS = 1000;
+const METRICS_MAX_MS = 5000;
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,7 +47,6 @@ export function parseCallEvent(payload: string): CallEvent | null {
   try {
     const ev = JSON.parse(payload) as Partial<CallEvent>;
     if (!ev || typeof ev.conversation_id !== 'string' || !uuid.test(ev.conversation_id)) return null;
-    if (ev.kind === 'message') return Number.isSafeInteger(Number(ev.message_id)) ? { kind: 'message', conversation_id: ev.conversation_id, message_id: Number(ev.message_id) } : null;
     if (ev.kind === 'call_started' || ev.kind === 'call_ended' || ev.kind === 'call_updated') return { kind: ev.kind, conversation_id: ev.conversation_id };
     return null;
   } catch {
@@ -42,12 +54,31 @@ export function parseCallEvent(payload: string): CallEvent | null {
   }
 }
 
+const wantsLines = (s: Subscription) => s.transcripts !== false;
+
+function byUser(subs: Iterable<Subscription>): Subscription[][] {
+  const groups = new Map<string, Subscription[]>();
+  for (const sub of subs) {
+    const group = groups.get(sub.claims.sub) ?? [];
+    group.push(sub);
+    groups.set(sub.claims.sub, group);
+  }
+  return [...groups.values()];
+}
+
 export class LiveHub {
   private readonly subs = new Set<Subscription>();
   private readonly listener: Sql;
   private listenedOnce = false;
-  /** Notifications are handled one after another, so each stream gets lines in commit order. */
+  /** Call events are handled one after another, so each stream gets them in order. */
   private queue: Promise<void> = Promise.resolve();
+  /** Where the last look for new lines left off: the newest id seen and that look's snapshot. */
+  private cursor: { maxId: number; snapshot: string } | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+  private metricsDirty = false;
+  private metricsAt = 0;
+  private readonly lastMetrics = new WeakMap<Subscription, string>();
 
   constructor(private readonly sql: Sql, databaseUrl: string) {
     this.listener = postgres(databaseUrl, { max: 1, connection: { application_name: 'legacyai-dashboard-listen' }, onnotice: () => {} });
@@ -59,7 +90,7 @@ export class LiveHub {
       'call_events',
       (payload) => {
         this.queue = this.queue
-          .then(() => this.onNotify(payload))
+          .then(() => this.onCallEvent(payload))
           .catch((err) => console.error(JSON.stringify({ msg: 'live event failed', error: String(err) })));
       },
       () => {
@@ -76,6 +107,8 @@ export class LiveHub {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
     this.closeAll();
     await this.listener.end({ timeout: 1 });
   }
@@ -86,15 +119,85 @@ export class LiveHub {
 
   /** Add a subscriber and send what it missed after `lastId`; returns the unsubscribe. */
   async subscribe(sub: Subscription): Promise<() => void> {
+    if (wantsLines(sub) && !this.cursor) await this.startCursor();
     this.subs.add(sub);
     await this.catchUp(sub);
+    this.schedule();
     return () => this.subs.delete(sub);
+  }
+
+  private async startCursor(): Promise<void> {
+    const [row] = await this.sql<{ max_id: number; snapshot: string }[]>`
+      select coalesce(max(id), 0)::int8 as max_id, pg_current_snapshot()::text as snapshot from public.messages`;
+    this.cursor ??= { maxId: Number(row.max_id), snapshot: row.snapshot };
+  }
+
+  private schedule(): void {
+    if (this.timer || this.stopped || this.subs.size === 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.queue = this.queue
+        .then(() => this.tick())
+        .catch((err) => console.error(JSON.stringify({ msg: 'live poll failed', error: String(err) })))
+        .finally(() => this.schedule());
+    }, POLL_MS);
+  }
+
+  private async tick(): Promise<void> {
+    const watchers = [...this.subs].filter(wantsLines);
+    if (watchers.length > 0) await this.pollLines(watchers);
+    else this.cursor = null; // restarted at the next watcher: nobody missed anything
+    const now = Date.now();
+    const due = now - this.metricsAt >= (this.metricsDirty ? METRICS_MIN_MS : METRICS_MAX_MS);
+    if (due) await this.sendMetrics();
+  }
+
+  /** New lines since the cursor, read back per user under RLS and sent in id order. */
+  private async pollLines(watchers: Subscription[]): Promise<void> {
+    if (!this.cursor) await this.startCursor();
+    const cursor = this.cursor!;
+    const rows = await this.sql<{ id: number | null; conversation_id: string | null; snapshot: string }[]>`
+      select id, conversation_id, snapshot::text as snapshot
+      from public.messages_committed_since(${cursor.maxId}::int8, ${cursor.snapshot}::pg_snapshot)`;
+    const ids = rows.filter((r) => r.id !== null).map((r) => Number(r.id));
+    this.cursor = { maxId: Math.max(cursor.maxId, ...ids), snapshot: rows[0].snapshot };
+    if (ids.length === 0) return;
+    this.metricsDirty = true;
+    const calls = new Set(rows.map((r) => r.conversation_id));
+    const interested = watchers.filter((s) => s.conversationId === null || calls.has(s.conversationId));
+    await Promise.all(byUser(interested).map(async (group) => {
+      const lines = await asUser(this.sql, group[0].claims, (tx) => messagesByIds(tx, ids));
+      for (const sub of group) {
+        for (const line of lines) if (sub.conversationId === null || sub.conversationId === line.conversation_id) this.deliver(sub, line);
+      }
+    }));
+  }
+
+  /** Send each metrics subscriber its figures when they differ from what it last got. */
+  private async sendMetrics(): Promise<void> {
+    this.metricsAt = Date.now();
+    this.metricsDirty = false;
+    const subs = [...this.subs].filter((s) => s.metrics);
+    await Promise.all(byUser(subs).map(async (group) => {
+      const metrics: LiveMetrics = await asUser(this.sql, group[0].claims, (tx) => liveMetrics(tx));
+      const text = JSON.stringify(metrics);
+      for (const sub of group) {
+        if (this.lastMetrics.get(sub) === text) continue;
+        this.lastMetrics.set(sub, text);
+        sub.send('metrics', metrics);
+      }
+    }));
   }
 
   private async catchUp(sub: Subscription): Promise<void> {
     await asUser(this.sql, sub.claims, async (tx) => {
-      if (!sub.conversationId) sub.send('snapshot', await liveCalls(tx));
-      for (const line of await messagesAfter(tx, sub.lastId, sub.conversationId)) this.deliver(sub, line);
+      if (!sub.conversationId && wantsLines(sub)) sub.send('snapshot', await liveCalls(tx));
+      if (wantsLines(sub)) for (const line of await messagesAfter(tx, sub.lastId, sub.conversationId)) this.deliver(sub, line);
+      if (sub.metrics) {
+        const metrics = await liveMetrics(tx);
+        this.lastMetrics.set(sub, JSON.stringify(metrics));
+        sub.send('metrics', metrics);
+      }
     });
   }
 
@@ -103,29 +206,17 @@ export class LiveHub {
     sub.lastId = Math.max(sub.lastId, line.id);
   }
 
-  private async onNotify(payload: string): Promise<void> {
+  private async onCallEvent(payload: string): Promise<void> {
     const ev = parseCallEvent(payload);
     if (!ev) return;
-    const byUser = new Map<string, Subscription[]>();
-    for (const sub of this.subs) {
-      if (sub.conversationId && sub.conversationId !== ev.conversation_id) continue;
-      const group = byUser.get(sub.claims.sub) ?? [];
-      group.push(sub);
-      byUser.set(sub.claims.sub, group);
-    }
-    await Promise.all([...byUser.values()].map((group) => this.fanOut(ev, group)));
-  }
-
-  /** Read the row once for this user (under their RLS) and send it to each of their streams. */
-  private async fanOut(ev: CallEvent, group: Subscription[]): Promise<void> {
-    const claims = group[0].claims;
-    if (ev.kind === 'message') {
-      const line = await asUser(this.sql, claims, (tx) => messageById(tx, ev.message_id!));
-      if (line) for (const sub of group) this.deliver(sub, line);
-      return;
-    }
-    const call: LiveCall | null = await asUser(this.sql, claims, (tx) => liveCallById(tx, ev.conversation_id));
-    if (call) for (const sub of group) sub.send('call', { kind: ev.kind, call });
+    // A call that starts or ends moves the tiles: recompute them at the next tick.
+    this.metricsDirty = true;
+    this.metricsAt = 0;
+    const interested = [...this.subs].filter((s) => s.conversationId === null || s.conversationId === ev.conversation_id);
+    await Promise.all(byUser(interested).map(async (group) => {
+      const call: LiveCall | null = await asUser(this.sql, group[0].claims, (tx) => liveCallById(tx, ev.conversation_id));
+      if (call) for (const sub of group) sub.send('call', { kind: ev.kind, call });
+    }));
   }
 }
 

@@ -3,6 +3,7 @@
  * when no Clerk keys are configured, and only from loopback.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isLoopbackHost } from './config.ts';
 
 export const LOCAL_COOKIE = 'dashboard_session';
 export const LOCAL_SESSION_SECONDS = 12 * 60 * 60;
@@ -26,6 +27,29 @@ export function verifySession(secret: Buffer, value: string | undefined, now = D
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   if (!/^\d+$/.test(exp) || Number(exp) * 1000 <= now) return null;
   return Buffer.from(user, 'base64url').toString('utf8') || null;
+}
+
+/** What the local sign-in needs to know of a request beyond its cookie. */
+export interface LocalRequest {
+  clientAddress: string;
+  headers: Headers;
+}
+
+/**
+ * Why the local sign-in refuses this request, or null when it comes from this machine directly.
+ * A reverse proxy or tunnel on the same host (nginx, Caddy, ngrok) connects from loopback, so
+ * the peer address alone proves nothing: such a hop adds Forwarded/X-Forwarded-* headers or
+ * carries a public Host name, and either is refused.
+ */
+export function localRequestProblem(req: LocalRequest): string | null {
+  if (!isLoopback(req.clientAddress)) return 'not from this machine';
+  for (const name of req.headers.keys()) {
+    if (name === 'forwarded' || name.startsWith('x-forwarded-') || name === 'x-real-ip' || name === 'via') {
+      return 'came through a proxy';
+    }
+  }
+  if (!isLoopbackHost(req.headers.get('host'))) return 'addressed to a non-loopback host name';
+  return null;
 }
 
 /** Whether a client address is this machine (IPv4, IPv6 and IPv4-mapped IPv6 loopback). */

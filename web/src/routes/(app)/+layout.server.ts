@@ -10,14 +10,18 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
     redirect(303, `/sign-in?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
   }
   const { cfg, sql } = services();
-  const { tz, unread } = await asUser(sql, locals.member.claims, async (tx) => {
-    const [row] = await tx<{ tz: string }[]>`select public.business_timezone() as tz`;
-    return { tz: row.tz, unread: await unreadCount(tx) };
+  const { tz, unread, callbacksDue } = await asUser(sql, locals.member.claims, async (tx) => {
+    const [row] = await tx<{ tz: string; due: number }[]>`
+      select public.business_timezone() as tz,
+        (select count(*) from public.scheduled_tasks
+          where status in ('pending', 'failed') and scheduled_for <= now())::int8 as due`;
+    return { tz: row.tz, unread: await unreadCount(tx), callbacksDue: row.due };
   });
   return {
     member: { userId: locals.member.userId, name: locals.member.name, role: locals.member.role },
     timeZone: tz,
     unread,
+    callbacksDue,
     localSignIn: !cfg.clerk,
   };
 };

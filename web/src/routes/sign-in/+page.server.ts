@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { services } from '$lib/server/app';
 import { signInChoices } from '$lib/server/auth';
 import { asUser, claimsFor } from '$lib/server/db';
-import { LOCAL_COOKIE, LOCAL_SESSION_SECONDS, isLoopback, signSession } from '$lib/server/session';
+import { LOCAL_COOKIE, LOCAL_SESSION_SECONDS, localRequestProblem, signSession } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Only same-site paths: never an open redirect. */
@@ -11,14 +11,14 @@ function target(url: URL): string {
   return to.startsWith('/') && !to.startsWith('//') && !to.startsWith('/\\') ? to : '/';
 }
 
-export const load: PageServerLoad = async ({ locals, url, getClientAddress }) => {
+export const load: PageServerLoad = async ({ locals, url, getClientAddress, request }) => {
   const { cfg, sql } = services();
   const redirectTo = target(url);
   if (locals.member) redirect(303, redirectTo);
   if (cfg.clerk) {
     return { mode: 'clerk' as const, redirectTo, hostedSignInUrl: cfg.clerk.signInUrl, outsider: locals.outsider };
   }
-  const loopback = isLoopback(getClientAddress());
+  const loopback = !localRequestProblem({ clientAddress: getClientAddress(), headers: request.headers });
   return {
     mode: 'local' as const,
     redirectTo,
@@ -31,7 +31,9 @@ export const actions: Actions = {
   default: async ({ request, cookies, url, getClientAddress }) => {
     const { cfg, sql } = services();
     if (cfg.clerk) error(404, 'The local sign-in is off: this dashboard signs in with Clerk.');
-    if (!isLoopback(getClientAddress())) error(403, 'The local sign-in works only on this machine.');
+    const problem = localRequestProblem({ clientAddress: getClientAddress(), headers: request.headers });
+    if (!cfg.localSignIn) error(404, 'The local sign-in is off.');
+    if (problem) error(403, `The local sign-in works only on this machine, directly (this request ${problem}).`);
     const userId = String((await request.formData()).get('user_id') ?? '');
     const choices = await signInChoices(sql);
     if (!choices.some((c) => c.user_id === userId)) {

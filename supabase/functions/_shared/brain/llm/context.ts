@@ -37,10 +37,11 @@ export function callFacts(ctx: TurnContext): string[] {
     `Call direction: ${ctx.direction}. Reply in the language ${config.language}.`,
   ];
   if (customer?.name) {
+    // Only the first name: the model cannot read back what it was never given.
     const known = (['company', 'email', 'need', 'timeline'] as const).filter((k) => customer[k]);
     facts.push(
-      `The caller is known: ${customer.name}${customer.company ? ` of ${customer.company}` : ''}.` +
-        (known.length ? ` Already on file: ${known.join(', ')}.` : ''),
+      `The number calling is on file under the first name ${customer.name.trim().split(/\s+/)[0]}.` +
+        (known.length ? ` Already on file (never read back): ${known.join(', ')}.` : ''),
     );
   } else facts.push('The caller is not known yet.');
   const team = ctx.team.filter((m) => m.active && m.topics.length);

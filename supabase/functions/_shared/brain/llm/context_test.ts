@@ -26,7 +26,8 @@ Deno.test('system prompt: closed hours and a known caller', () => {
     },
   }));
   assert.match(p, /closed now; do not transfer/);
-  assert.match(p, /known: Dana Whitfield of Orchard Dental\. Already on file: company, email\./);
+  assert.match(p, /first name Dana\. Already on file \(never read back\): company, email\./);
+  assert.doesNotMatch(p, /Orchard Dental|Whitfield|@/);
   assert.doesNotMatch(p, /d@o\.com/);
 });
 

@@ -49,6 +49,38 @@ function endpoint(configured: string | undefined, envBase: string | undefined, o
   };
 }
 
+/**
+ * Whether a base URL from the (team-editable) agent configuration may be called at all: only the
+ * vendor's own API, the base URL the environment names, or an origin listed in
+ * LLM_BASE_URL_ALLOWLIST. Anything else could point the functions at internal addresses (cloud
+ * metadata, the database's HTTP side, the admin network) from the dashboard.
+ */
+export function baseUrlAllowed(
+  configured: string | undefined,
+  env: Record<string, string | undefined>,
+  official?: string,
+  envBase?: string,
+): boolean {
+  if (!configured) return true;
+  if ((official && sameUrl(configured, official)) || sameUrl(configured, envBase)) return true;
+  let origin: string;
+  try {
+    const u = new URL(configured);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') return false;
+    origin = u.origin;
+  } catch {
+    return false;
+  }
+  const listed = (env.LLM_BASE_URL_ALLOWLIST ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  return listed.some((o) => {
+    try {
+      return new URL(o).origin === origin;
+    } catch {
+      return false;
+    }
+  });
+}
+
 export interface ChatModelOptions {
   fetch?: typeof fetch;
   /** Per request; default the config's turn deadline. */
@@ -94,6 +126,13 @@ export function configuredChatModels(
       timeoutMs: opts.timeoutMs ?? config.turn_deadline_ms,
       fetch: opts.fetch,
     };
+    const vendor = name === 'openai' || name === 'anthropic';
+    const official = name === 'openai' ? OPENAI_DEFAULT_BASE_URL : ANTHROPIC_DEFAULT_BASE_URL;
+    const envBase = str(env[name === 'openai' ? 'OPENAI_BASE_URL' : 'ANTHROPIC_BASE_URL']);
+    if (!baseUrlAllowed(str(s.base_url), env, vendor ? official : undefined, vendor ? envBase : undefined)) {
+      warnings.push(`${name} skipped: provider_settings.${name}.base_url is not an allowed host (LLM_BASE_URL_ALLOWLIST)`);
+      continue;
+    }
     if (name === 'openai' || name === 'anthropic') {
       const KEY = name === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY';
       const BASE = name === 'openai' ? 'OPENAI_BASE_URL' : 'ANTHROPIC_BASE_URL';

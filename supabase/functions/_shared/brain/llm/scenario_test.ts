@@ -1,5 +1,5 @@
 /**
- * Whole calls from /work/shared/scenarios played turn by turn through createLlmBrain and the real
+ * Whole calls from tests/scenarios played turn by turn through createLlmBrain and the real
  * vendor SDKs, against fake servers that answer the way a sensible model would (calling
  * capture_lead with what the caller just said, transfer_to_human when asked for a person).
  */
@@ -15,21 +15,10 @@ import type { FakeReply, FakeServer, LastInput } from './testing/fake_server.ts'
 import { FAKE_TOOLS } from './testing/fake_tools.ts';
 import { demoConfig, extendHistory, makeContext, noServices } from './testing/fixtures.ts';
 
-/** The project's copy (tests/scenarios) if present, else the shared originals beside the repo. */
-const SCENARIO_DIRS = [
-  new URL('../../../../../tests/scenarios/', import.meta.url),
-  new URL('../../../../../../shared/scenarios/', import.meta.url),
-];
+const SCENARIO_DIR = new URL('../../../../../tests/scenarios/', import.meta.url);
 
 async function readScenario(file: string): Promise<Scenario> {
-  for (const dir of SCENARIO_DIRS) {
-    try {
-      return JSON.parse(await Deno.readTextFile(new URL(file, dir)));
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-    }
-  }
-  throw new Error(`scenario ${file} not found in ${SCENARIO_DIRS.map((d) => d.pathname).join(' or ')}`);
+  return JSON.parse(await Deno.readTextFile(new URL(file, SCENARIO_DIR)));
 }
 
 interface Scenario {
@@ -165,11 +154,11 @@ async function play(vendor: string, file: string) {
 }
 
 for (const vendor of Object.keys(VENDORS)) {
-  Deno.test(`scenario 03-lead-capture through ${vendor}: name, company and email captured`, async () => {
-    const requests = await play(vendor, '03-lead-capture.json');
+  Deno.test(`scenario 67-lead-capture through ${vendor}: name, company and email captured`, async () => {
+    const requests = await play(vendor, '67-lead-capture.json');
     assert.equal(requests, 10, 'five turns, each a tool call and an answer');
   });
-  Deno.test(`scenario 05-ask-for-human through ${vendor}: transferred to the default person`, async () => {
-    assert.equal(await play(vendor, '05-ask-for-human.json'), 2);
+  Deno.test(`scenario 69-ask-for-human through ${vendor}: transferred to the default person`, async () => {
+    assert.equal(await play(vendor, '69-ask-for-human.json'), 2);
   });
 }

@@ -21,10 +21,22 @@ import { costUsd, DEFAULT_PRICES, priceFor, type PriceTable } from './prices.ts'
 import { PROMPT_VERSION, TOOL_FAILED, UNKNOWN_TOOL } from './prompts.ts';
 import { cleanReply, mergeActions, replyProblem } from './reply.ts';
 
-/** A brain with a name that honours an optional deadline signal (extra argument; `Brain` callers may omit it). */
+/**
+ * A brain with a name that honours an optional deadline signal and, streaming, hands each piece
+ * of reply text to `onText` as the model yields it (extra arguments; `Brain` callers may omit them).
+ */
 export interface SignalBrain extends Brain {
   readonly name: string;
-  turn(ctx: TurnContext, services: BrainServices, signal?: AbortSignal): Promise<TurnResult>;
+  turn(ctx: TurnContext, services: BrainServices, signal?: AbortSignal, onText?: (text: string) => void): Promise<TurnResult>;
+}
+
+/** A tool slower than this gets a short spoken filler first, so the caller does not hear dead air. */
+export const TOOL_FILLER_AFTER_MS = 700;
+export const TOOL_FILLER = 'One moment. ';
+
+/** Markdown a voice would read out literally, dropped from a streamed piece. */
+function speakable(delta: string): string {
+  return delta.replace(/[*`#]+/g, '');
 }
 
 /** Turn metadata of an LLM turn: the model that answered, model calls made, prompt version. */
@@ -76,7 +88,7 @@ export function createLlmBrain(opts: LlmBrainOptions): SignalBrain {
 
   return {
     name: opts.name,
-    async turn(ctx, services, signal) {
+    async turn(ctx, services, signal, onText) {
       const started = clock();
       const system = buildSystemPrompt(ctx);
       const messages: ChatMessage[] = buildMessages(ctx);
@@ -86,9 +98,21 @@ export function createLlmBrain(opts: LlmBrainOptions): SignalBrain {
       let actions: TurnActions = {};
       let model = opts.model.model;
       let rounds = 0;
+      let streamed = '';
+      let roundStart = false;
+      const emit = onText && ((d: string) => {
+        const piece = speakable(d);
+        if (!piece) return;
+        // A later round's text (or a filler) follows what was said before with a space.
+        const text = roundStart && streamed && !/\s$/.test(streamed) && !/^\s/.test(piece) ? ` ${piece}` : piece;
+        roundStart = false;
+        streamed += text;
+        onText(text);
+      });
 
       while (rounds < maxRounds) {
         rounds++;
+        roundStart = true;
         const last = rounds === maxRounds;
         const res = await opts.model.complete({
           system,
@@ -96,6 +120,7 @@ export function createLlmBrain(opts: LlmBrainOptions): SignalBrain {
           tools: specs,
           toolChoice: last ? 'none' : 'auto',
           signal,
+          onTextDelta: emit || undefined,
         });
         usage.input += res.usage.input;
         usage.output += res.usage.output;
@@ -104,7 +129,12 @@ export function createLlmBrain(opts: LlmBrainOptions): SignalBrain {
         if (!res.toolCalls.length || last) break;
         messages.push({ role: 'assistant', content: res.text, toolCalls: res.toolCalls });
         for (const call of res.toolCalls) {
+          const filler = emit && setTimeout(() => {
+            roundStart = true;
+            emit(TOOL_FILLER);
+          }, TOOL_FILLER_AFTER_MS);
           const out = await runTool(byName.get(call.name), call, ctx, services);
+          clearTimeout(filler || undefined);
           if (!used.includes(call.name)) used.push(call.name);
           actions = mergeActions(actions, out.actions);
           messages.push({
@@ -117,7 +147,7 @@ export function createLlmBrain(opts: LlmBrainOptions): SignalBrain {
         }
       }
 
-      const reply = cleanReply(said.join(' '));
+      const reply = cleanReply(emit && streamed ? streamed : said.join(' '));
       const problem = replyProblem(reply);
       if (problem) {
         throw new LlmError(opts.name, 'bad_response', undefined, undefined, undefined, `${problem} reply`);

@@ -5,6 +5,7 @@ import { scriptedModel } from './testing/scripted_model.ts';
 import { brokenScheduleCallback, FAKE_TOOLS, fakeCaptureLead } from './testing/fake_tools.ts';
 import { makeContext, noServices } from './testing/fixtures.ts';
 import { TOOL_FAILED } from './prompts.ts';
+import { TOOL_FILLER, TOOL_FILLER_AFTER_MS } from './tool_loop.ts';
 
 const prices = { 'gpt-4o-mini': { input_per_mtok: 0.15, output_per_mtok: 0.6 } };
 
@@ -134,4 +135,35 @@ Deno.test('tool loop: unknown models cost 0 and configured prices match dated sn
   })
     .turn(makeContext('hi'), noServices);
   assert.equal(b.meta.cost_usd, 0.15);
+});
+
+Deno.test('tool loop, streaming: text goes out as it comes; a slow tool gets a spoken filler first', async () => {
+  const said: string[] = [];
+  const inner = scriptedModel([
+    { text: 'Let me note that down.', toolCalls: [{ name: 'capture_lead', arguments: { need: 'HubSpot sync' } }] },
+    { text: 'Done. Yes, we **integrate** with HubSpot.' },
+  ]);
+  // The scripted model, streaming its text in two pieces as an SDK would.
+  const model = {
+    ...inner,
+    async complete(req: Parameters<typeof inner.complete>[0]) {
+      const res = await inner.complete(req);
+      const half = Math.ceil(res.text.length / 2);
+      for (const piece of [res.text.slice(0, half), res.text.slice(half)]) if (piece) req.onTextDelta?.(piece);
+      return res;
+    },
+  };
+  const slowLead = {
+    ...fakeCaptureLead,
+    handler: async () => {
+      await new Promise((r) => setTimeout(r, TOOL_FILLER_AFTER_MS + 300));
+      return { ok: true, result: 'Saved need.', actions: { lead: { need: 'HubSpot sync' } } };
+    },
+  };
+  const brain = createLlmBrain({ name: 'openai', model, tools: [slowLead], prices });
+  const res = await brain.turn(makeContext('Do you work with HubSpot?'), noServices, undefined, (t) => said.push(t));
+  assert.equal(said.join(''), `Let me note that down. ${TOOL_FILLER}Done. Yes, we integrate with HubSpot.`);
+  assert.deepEqual(res.actions, { lead: { need: 'HubSpot sync' } });
+  assert.ok(said.length >= 5, 'several pieces, not one');
+  assert.equal(res.reply, said.join('').trim(), 'the stored reply is what was spoken');
 });

@@ -21,7 +21,7 @@ import { speakLastFour, speakPhone } from '../speech/phone.ts';
 import { offerTransfer } from './flows.ts';
 import { bookOnLeaving } from './callback.ts';
 import { contentStems, type Utterance } from '../speech/text.ts';
-import { callTool, known, say, setPending, type Work } from './work.ts';
+import { callTool, known, saidInCall, say, setPending, type Work } from './work.ts';
 
 const phrase = (w: Work) => phrasesFor(w.st.lang);
 
@@ -35,9 +35,12 @@ export function acknowledge(w: Work, filled: string[]): void {
   else if (filled.length) say(w, phrase(w).noted());
 }
 
-/** "What name do you have for me?" from this call's slots or the customer row. */
+/**
+ * "What name do you have for me?": what the caller said in this call (and the first name on
+ * file). Anything else on file is never read back: whoever spoofs the number would hear it.
+ */
 export function answerMemory(w: Work, a: Analysis): void {
-  const k = known(w);
+  const k = saidInCall(w);
   const field = a.memory === 'all' ? 'name' : a.memory!;
   if (field === 'phone') {
     const phone = k.phone ?? (w.st.callback?.phone) ?? w.ctx.callerNumber;
@@ -53,7 +56,7 @@ export function answerMemory(w: Work, a: Analysis): void {
   }
   const value = k[field];
   if (!value) {
-    say(w, phrase(w).memory.missing(field));
+    say(w, known(w)[field] ? phrase(w).memory.onFile(field) : phrase(w).memory.missing(field));
     if (field === 'name' || field === 'company' || field === 'email') {
       setPending(w, field);
       say(

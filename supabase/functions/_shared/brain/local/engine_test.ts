@@ -141,7 +141,8 @@ Deno.test('engine: memory of the name, from the call and from the customer row',
       timeline: null,
     },
   });
-  ok(/Elena Morales/.test(returning.reply));
+  // Caller ID identifies nobody: the first name only, nothing else on file.
+  ok(/Elena\b/.test(returning.reply) && !/Morales/.test(returning.reply));
 });
 
 Deno.test('engine: lead slots are saved through capture_lead as they come', async () => {

@@ -110,6 +110,9 @@ const en = {
     email: (email: string) => `I have your email as ${email}.`,
     phone: (phone: string) => `I have your number as ${phone}.`,
     missing: (field: string) => `I don't think I have your ${field} yet.`,
+    /** Something is on file, but caller ID proves nobody: it is never read back. */
+    onFile: (field: string) =>
+      `We may have your ${field} on file, but I can't read stored details back over the phone.`,
   },
   hours: (config: AgentConfig, open: boolean) => {
     const hours = describeHours(config);

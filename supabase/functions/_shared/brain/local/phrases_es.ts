@@ -104,6 +104,8 @@ export const es: Phrases = {
     email: (email: string) => `Tengo su correo como ${email}.`,
     phone: (phone: string) => `Tengo su número como ${phone}.`,
     missing: (field: string) => `Creo que aún no tengo su ${({ name: 'nombre', company: 'empresa', email: 'correo', phone: 'número' } as Record<string, string>)[field] ?? field}.`,
+    onFile: (field: string) =>
+      `Puede que tengamos su ${({ name: 'nombre', company: 'empresa', email: 'correo', phone: 'número' } as Record<string, string>)[field] ?? field} registrado, pero no puedo leer datos guardados por teléfono.`,
   },
   hours: (config: AgentConfig, open: boolean) => {
     const hours = describeHours(config, 'es');

@@ -1,18 +1,23 @@
 /**
- * Plays every scenario (shared/scenarios beside the repository, and tests/scenarios in it) through
+ * Plays every scenario of tests/scenarios (and, where a folder of extra scenarios exists, those:
+ * SHARED_SCENARIOS_DIR, or ../shared/scenarios beside the clone as in CI) through
  * the local engine, at the real clock and at fixed clocks that stress the calendar (a Friday
  * evening, a weekend, the eve of a holiday, the days around both DST changes), with the seed's
  * knowledge articles and once more with the same facts worded differently.
  */
+import { pathToFileURL } from 'node:url';
 import { createLocalBrain } from './engine.ts';
 import { playScenario, type Scenario } from './testdata/harness.ts';
 import { altServices } from '../testing/fixture.ts';
 
 const repoRoot = new URL('../../../../../', import.meta.url);
+// URLs, not paths: a clone's path may hold spaces, which a URL's pathname would percent-encode.
+const extraDir = Deno.env.get('SHARED_SCENARIOS_DIR');
 const DIRS = [
-  Deno.env.get('SHARED_SCENARIOS_DIR') ?? new URL('../shared/scenarios/', repoRoot).pathname,
-  new URL('tests/scenarios/', repoRoot).pathname,
+  extraDir ? pathToFileURL(extraDir.endsWith('/') ? extraDir : `${extraDir}/`) : new URL('../shared/scenarios/', repoRoot),
+  new URL('tests/scenarios/', repoRoot),
 ];
+const OWN_DIR = DIRS[1];
 
 function load(): { file: string; scenario: Scenario }[] {
   const seen = new Set<string>();
@@ -21,19 +26,21 @@ function load(): { file: string; scenario: Scenario }[] {
     let entries: Deno.DirEntry[];
     try {
       entries = [...Deno.readDirSync(dir)];
-    } catch {
-      continue;
+    } catch (e) {
+      // The extra set is optional; the project's own must be there.
+      if (dir !== OWN_DIR && e instanceof Deno.errors.NotFound) continue;
+      throw e;
     }
     for (
       const e of entries.filter((x) => x.isFile && x.name.endsWith('.json')).sort((a, b) =>
         a.name.localeCompare(b.name)
       )
     ) {
-      const scenario = JSON.parse(Deno.readTextFileSync(dir + e.name)) as Scenario;
+      const scenario = JSON.parse(Deno.readTextFileSync(new URL(e.name, dir))) as Scenario;
       const key = `${e.name}:${scenario.caller}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ file: `${dir.replace(/\/$/, '').split('/').slice(-2).join('/')}/${e.name}`, scenario });
+      out.push({ file: `${dir.pathname.replace(/\/$/, '').split('/').slice(-2).join('/')}/${e.name}`, scenario });
     }
   }
   return out;

@@ -51,7 +51,10 @@ export async function callTool(
   return out;
 }
 
-/** What we know about the caller: the customer row, overridden by what they said in this call. */
+/**
+ * What we know about the caller: the customer row, overridden by what they said in this call. For
+ * the engine's own use (what to ask next); what is read back to the caller comes from `saidInCall`.
+ */
 export function known(w: Work): LeadFields {
   const c = w.ctx.customer;
   const base: LeadFields = {};
@@ -61,6 +64,15 @@ export function known(w: Work): LeadFields {
   if (c?.need) base.need = c.need;
   if (c?.timeline) base.timeline = c.timeline;
   return { ...base, ...w.st.slots };
+}
+
+/**
+ * What may be read back to the caller: what they said in this call, and the first name on file
+ * (the greeting uses it). Caller ID identifies nobody, so nothing else stored is ever spoken.
+ */
+export function saidInCall(w: Work): LeadFields {
+  const first = w.ctx.customer?.name?.trim().split(/\s+/)[0];
+  return { ...(first ? { name: first } : {}), ...w.st.slots };
 }
 
 export function say(w: Work, ...text: (string | false | null | undefined)[]): void {

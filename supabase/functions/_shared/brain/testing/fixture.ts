@@ -1,5 +1,5 @@
 /**
- * Test fixture mirroring the demo business (shared/demo-business.md): agent config, team, and an
+ * Test fixture mirroring the demo business (supabase/demo-business.md): agent config, team, and an
  * in-memory knowledge base with a naive token-overlap ranking (the real one is Postgres full-text).
  */
 import type { AgentConfig, BrainServices, KnowledgeHit, TeamMember } from '../types.ts';

@@ -13,13 +13,14 @@ import { analyseWithModel } from './llm.ts';
 import { type CallAnalysis, type CallRecord, loadCall } from './record.ts';
 import { ANALYSIS_PROMPT_VERSION } from './prompts.ts';
 import type { JobDeps } from '../context.ts';
+import { withinBudget } from '../../budget/budget.ts';
 
 const MODEL_TIMEOUT_MS = 30_000;
 
 /** Each configured model in turn, then the local analyser, which always answers. */
 export async function analyseCall(r: CallRecord, deps: JobDeps): Promise<CallAnalysis> {
   const failures: string[] = [];
-  const models = r.config ? deps.analysisModels(r.config) : [];
+  const models = r.config ? deps.analysisModels(await withinBudget(deps.budget, r.config)) : [];
   for (const model of models) {
     try {
       return { ...(await analyseWithModel(model, r, MODEL_TIMEOUT_MS)), failures };

@@ -167,9 +167,12 @@ Deno.test({
           ...agent,
           provider_settings: { openai: { model: 'm', base_url: 'http://127.0.0.1:9/v1' } },
         } as unknown as AgentConfig,
-        { OPENAI_API_KEY: 'sk-test' },
+        { OPENAI_API_KEY: 'sk-test', LLM_BASE_URL_ALLOWLIST: 'http://127.0.0.1:9' },
       );
-      assertEquals(elsewhere.models.length, 1, 'a configured host gets a model, but not the key');
+      assertEquals(elsewhere.models.length, 1, 'an allowed configured host gets a model, but not the key');
+      const internal = analysisModels({ ...agent, provider_settings: { openai: { model: 'm',
+        base_url: 'http://169.254.169.254/v1' } } } as unknown as AgentConfig, { OPENAI_API_KEY: 'sk-test' });
+      assertEquals(internal.models.length, 0, 'a host that is not allowed gets nothing');
       await server.close();
       await deps.sql.end();
     });

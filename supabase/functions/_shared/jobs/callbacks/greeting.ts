@@ -1,17 +1,15 @@
-/** How the agent opens a callback it placed: by name, saying why it calls, asking if now suits. */
+/** How the agent opens a callback it placed: who calls and why, asking if now suits. */
 import type { Sql } from '../../runtime/runtime.ts';
-import type { AgentConfig, Customer } from '../../brain/types.ts';
+import type { AgentConfig } from '../../brain/types.ts';
 
-/** The callback greeting; the notes are the team's or the caller's own words from the booking. */
-export function callbackGreetingText(
-  agent: AgentConfig,
-  customer: Customer | null,
-  notes: string | null,
-): string {
-  const first = customer?.name?.trim().split(/\s+/)[0];
-  const why = notes?.trim() ? ` My notes say: ${notes.trim().replace(/[.!?]*$/, '')}.` : '';
-  return `Hi${first ? ` ${first}` : ''}, this is the virtual assistant from ${agent.business_name}, ` +
-    `calling you back as you asked.${why} Is now a good time to talk?`;
+/**
+ * The callback greeting: fixed words only. Nothing a caller wrote (the booking's notes, a name
+ * given on the call) is spoken on an outbound call, or the business's trusted number would say
+ * whatever a prankster booked to whomever they named. The team sees the notes on the dashboard.
+ */
+export function callbackGreetingText(agent: AgentConfig): string {
+  return `Hello, this is the virtual assistant from ${agent.business_name}, returning a call you asked for. ` +
+    `Is now a good time to talk?`;
 }
 
 /**
@@ -21,12 +19,11 @@ export function callbackGreetingText(
 export async function callbackGreeting(
   sql: Sql,
   agent: AgentConfig,
-  customer: Customer | null,
   taskId: string,
   callSid: string,
 ): Promise<string | null> {
   if (!/^[0-9a-f-]{36}$/i.test(taskId)) return null;
-  const [row] = await sql<{ ctx: { notes: string | null } | null }[]>`
+  const [row] = await sql<{ ctx: Record<string, unknown> | null }[]>`
     select public.callback_context(${taskId}::uuid, ${callSid}) as ctx`;
-  return row?.ctx ? callbackGreetingText(agent, customer, row.ctx.notes) : null;
+  return row?.ctx ? callbackGreetingText(agent) : null;
 }

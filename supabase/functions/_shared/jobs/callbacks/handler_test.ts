@@ -80,7 +80,7 @@ Deno.test({
       assertEquals(conv, { direction: 'outbound', to_number: phone, task: taskId });
 
       await s.step(
-        "the callee answers and the agent greets them by name with the callback's notes",
+        "the callee answers and hears fixed words: no name and no notes a caller wrote",
         async () => {
           const { rt } = testRuntime();
           const res = await twilioVoice(rt)(
@@ -93,13 +93,16 @@ Deno.test({
               }),
             ),
           );
-          const doc = readTwiml(await res.text());
+          const text = await res.text();
+          const doc = readTwiml(text);
+          assertEquals(/Pricing|Ravi/.test(text), false);
           assertEquals(
             doc.says[0],
-            'Hi Ravi, this is the virtual assistant from LegacyAI, calling you back as you asked. ' +
-              "My notes say: Pricing for two locations. You're speaking with an AI assistant. Is now a good time to talk?",
+            'Hello, this is the virtual assistant from LegacyAI, returning a call you asked for. ' +
+              "You're speaking with an AI assistant. Is now a good time to talk?",
           );
-          assertEquals(doc.verbs[0], 'Gather');
+          // Answered in the configured voice mode: relay by default.
+          assertEquals(doc.verbs[0], 'Connect');
           await rt.sql.end();
         },
       );

@@ -28,6 +28,8 @@ export type CallUpdate = { twiml: string } | { status: 'completed' };
 export interface OutboundCalls {
   place(call: PlaceCall): Promise<{ sid: string; status: string }>;
   update(callSid: string, change: CallUpdate): Promise<void>;
+  /** What Twilio says of a call (GET /Calls/{sid}), or null when it does not know the call. */
+  status(callSid: string): Promise<{ status: string; durationSeconds: number | null } | null>;
 }
 
 /** A Twilio refusal: 429 and 5xx may pass; other 4xx (a bad number, a bad account) will not. */
@@ -44,7 +46,9 @@ function callError(err: unknown): Error {
 
 /** Places calls with `twilio(accountSid, authToken)`; `apiBaseUrl` replaces https://api.twilio.com. */
 export function twilioCalls(config: OutboundConfig): OutboundCalls {
-  const client = twilio(config.accountSid, config.authToken, { autoRetry: false });
+  // The request's own timeout, well inside the job's: a slow placement is abandoned by the SDK
+  // (and the attempt released) before the job times out and is retried beside it.
+  const client = twilio(config.accountSid, config.authToken, { autoRetry: false, timeout: config.requestTimeoutMs ?? 15_000 });
   // The SDK has no base URL option; its Api domain keeps the base in `baseUrl`.
   if (config.apiBaseUrl) (client.api as unknown as { baseUrl: string }).baseUrl = config.apiBaseUrl;
   return {
@@ -77,6 +81,15 @@ export function twilioCalls(config: OutboundConfig): OutboundCalls {
       try {
         await client.calls(callSid).update('twiml' in change ? { twiml: change.twiml } : { status: change.status });
       } catch (err) {
+        throw callError(err);
+      }
+    },
+    async status(callSid) {
+      try {
+        const call = await client.calls(callSid).fetch();
+        return { status: call.status, durationSeconds: call.duration ? Number(call.duration) : null };
+      } catch (err) {
+        if ((err as { status?: unknown }).status === 404) return null;
         throw callError(err);
       }
     },

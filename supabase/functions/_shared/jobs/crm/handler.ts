@@ -10,7 +10,7 @@ import { signatureHeader } from './sign.ts';
 
 export const CRM_EVENTS = ['lead.captured', 'call.analysed'] as const;
 
-export const crmSync: JobHandler = async (job, deps) => {
+export const crmSync: JobHandler = async (job, deps, stop) => {
   const event = String(job.payload.event ?? '');
   if (!(CRM_EVENTS as readonly string[]).includes(event)) throw new PermanentJobError('unknown CRM event');
   const crm = deps.config.crm;
@@ -78,7 +78,7 @@ export const crmSync: JobHandler = async (job, deps) => {
         'x-legacyai-signature': await signatureHeader(crm.secret, body, deps.now()),
       },
       body,
-      signal: AbortSignal.timeout(crm.timeoutMs),
+      signal: stop ? AbortSignal.any([AbortSignal.timeout(crm.timeoutMs), stop]) : AbortSignal.timeout(crm.timeoutMs),
     });
     await res.body?.cancel();
   } catch (err) {

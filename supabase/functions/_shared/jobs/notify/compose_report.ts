@@ -56,6 +56,25 @@ const ALERTS: Record<string, (p: Record<string, unknown>) => Composed> = {
     body: `More than half of the last hour's calls went to a person. The agent may be failing a common ` +
       `question, or something is wrong for callers.`,
   }),
+  claimed_number: (p) => ({
+    subject: 'Check a call: a caller without caller ID gave an existing customer\'s number',
+    body: 'A caller whose number was withheld said a number that belongs to an existing customer. The ' +
+      'customer\'s record was not linked or changed; what the caller said is on the call. Check the call ' +
+      'before trusting it, and update the customer yourself if it really was them.',
+    conversationId: typeof p.conversation_id === 'string' ? p.conversation_id : undefined,
+    customerId: typeof p.customer_id === 'string' ? p.customer_id : undefined,
+  }),
+  dead_job: (p) => ({
+    subject: `Alert: a ${String(p.job_kind ?? 'background').replace(/[^a-z_]/g, '')} job failed for good`,
+    body: `Job ${Number(p.job_id)} failed ${Number(p.attempts)} times and will not be tried again. ` +
+      `Its last error is on the Jobs page, where an admin can retry it.`,
+  }),
+  monthly_budget: (p) => ({
+    subject: `Alert: the monthly AI budget ($${p.budget_usd}) is spent`,
+    body: `This month's AI cost has reached $${p.cost_usd}, the monthly budget of $${p.budget_usd}. Until the ` +
+      `month ends or an admin raises the budget in Settings, the agent answers with its offline engine and ` +
+      `calls are analysed offline: calls are still answered, leads and callbacks still taken.`,
+  }),
   hourly_cost: (p) => ({
     subject: `Alert: AI cost of $${p.cost_usd} in the last hour`,
     body: `The last hour's AI cost ($${p.cost_usd}) is over the hourly budget ($${p.budget_usd}).`,

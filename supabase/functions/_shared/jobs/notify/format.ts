@@ -7,10 +7,30 @@ export interface CustomerLike {
   email?: string | null;
 }
 
+/**
+ * A name as the agent heard it, made safe for a subject line: names come from what callers said
+ * (and call analysis), so a "name" could carry a header break, a link or a paragraph of bait.
+ * Only letters, digits, spaces and the punctuation of names remain; links and addresses go; at
+ * most 40 characters.
+ */
+export function safeName(text: string | null | undefined): string {
+  const cleaned = (text ?? '')
+    .normalize('NFKC')
+    .replace(/[\p{C}\s]+/gu, ' ')
+    .split(' ')
+    .filter((word) => !/[/@:\\]|[a-z]{2,}\.[a-z]{2,}/i.test(word))
+    .join(' ')
+    .replace(/[^\p{L}\p{M}\p{N} '’.&-]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return cleaned.length > 40 ? `${cleaned.slice(0, 39).trimEnd()}…` : cleaned;
+}
+
 /** 'Dana Whitfield (Orchard Dental)', the number, or 'an unknown caller'. */
 export function who(c: CustomerLike | null | undefined, fallbackNumber?: string | null): string {
-  const name = c?.name?.trim();
-  if (name) return c?.company ? `${name} (${c.company})` : name;
+  const name = safeName(c?.name);
+  const company = safeName(c?.company);
+  if (name) return company ? `${name} (${company})` : name;
   return c?.phone_number ?? fallbackNumber ?? 'an unknown caller';
 }
 

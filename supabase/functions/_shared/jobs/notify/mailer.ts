@@ -32,7 +32,9 @@ function mailError(err: unknown): Error {
 
 /** Sends through Mailgun's messages API: POST {url}/v3/{domain}/messages, Basic auth. */
 export function mailgunMailer(config: MailgunConfig): Mailer {
-  const client = new Mailgun(FormData).client({ username: 'api', key: config.apiKey, url: config.url });
+  // A request timeout inside the job's own: a hung Mailgun is abandoned, not raced by a retry.
+  const client = new Mailgun(FormData).client({ username: 'api', key: config.apiKey, url: config.url,
+    timeout: 15_000 } as Parameters<InstanceType<typeof Mailgun>['client']>[0]);
   return {
     async send(email) {
       try {

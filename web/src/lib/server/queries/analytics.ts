@@ -4,6 +4,7 @@
  * agent's turns; month-to-date spend against the active configuration's budget.
  */
 import type { Tx } from '../db.ts';
+import { toCsv as rowsToCsv } from '../csv.ts';
 
 export const RANGES = [7, 30, 90] as const;
 
@@ -142,11 +143,5 @@ const CSV_COLUMNS: (keyof DayFigures)[] = [
 
 /** The daily figures as CSV (RFC 4180 quoting; a formula-looking cell is defused). */
 export function toCsv(rows: DayFigures[]): string {
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    const safe = /^[=+\-@]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
-    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  const lines = [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => cell(r[c])).join(','))];
-  return `${lines.join('\r\n')}\r\n`;
+  return rowsToCsv(CSV_COLUMNS, rows);
 }

@@ -99,6 +99,8 @@ export interface CallDetail {
     last_turn: number;
     /** The caller's language ('en', 'es'), when the agent could tell. */
     language: string | null;
+    escalation_review: string | null;
+    satisfaction_score: number | null;
   };
   customer: Record<string, unknown> | null;
   transcript: TranscriptLine[];
@@ -110,7 +112,8 @@ export async function callDetail(tx: Tx, id: string): Promise<CallDetail | null>
   const [call] = await tx<CallDetail['call'][]>`
     select c.id, c.call_sid, c.direction, c.from_number, c.to_number, c.status, c.started_at, c.ended_at,
            c.duration_seconds, c.escalated, c.outcome, c.sentiment_score, c.lead_score, c.cost_usd, c.summary,
-           c.transferred_to, c.transfer_status, c.silence_count, c.last_turn, c.language, c.customer_id, cu.name as customer_name
+           c.transferred_to, c.transfer_status, c.silence_count, c.last_turn, c.language, c.customer_id, cu.name as customer_name,
+           c.escalation_review, c.satisfaction_score
     from public.conversations c left join public.customers cu on cu.id = c.customer_id
     where c.id = ${id}
   `;

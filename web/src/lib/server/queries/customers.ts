@@ -18,6 +18,10 @@ export interface CustomerRow {
   notes: string | null;
   call_count: number;
   last_call_at: Date | null;
+  owner_id?: string | null;
+  deal_value_usd?: number | null;
+  /** The caller's average 1-5 rating of their calls (satisfaction texts). */
+  satisfaction?: number | null;
 }
 
 export interface CustomerFilters {
@@ -65,7 +69,8 @@ export interface CustomerDetail {
 export async function customerDetail(tx: Tx, id: string): Promise<CustomerDetail | null> {
   const [customer] = await tx<CustomerRow[]>`
     select id, phone_number, name, company, email, need, timeline, lead_status, lead_score, sentiment_score,
-           notes, call_count, last_call_at
+           notes, call_count, last_call_at, owner_id, deal_value_usd::float8 as deal_value_usd,
+           (select round(avg(satisfaction_score), 1)::float8 from public.conversations where customer_id = ${id}) as satisfaction
     from public.customers where id = ${id}
   `;
   if (!customer) return null;
@@ -89,6 +94,8 @@ export interface CustomerEdit {
   lead_status: string;
   lead_score: number | null;
   notes: string | null;
+  /** Left as it is when absent. */
+  deal_value_usd?: number | null;
 }
 
 /** Save the team's edits; false when the customer does not exist. */
@@ -96,7 +103,7 @@ export async function updateCustomer(tx: Tx, id: string, e: CustomerEdit): Promi
   const rows = await tx`
     update public.customers set
       name = ${e.name}, company = ${e.company}, email = ${e.email}, need = ${e.need}, timeline = ${e.timeline},
-      lead_status = ${e.lead_status}, lead_score = ${e.lead_score}, notes = ${e.notes}
+      lead_status = ${e.lead_status}, lead_score = ${e.lead_score}, notes = ${e.notes}, deal_value_usd = ${e.deal_value_usd === undefined ? tx`deal_value_usd` : e.deal_value_usd}
     where id = ${id}
     returning id
   `;

@@ -11,7 +11,8 @@ const callColumns = (tx: Tx) => tx`
 `;
 
 const lineColumns = (tx: Tx) => tx`
-  m.id, m.conversation_id, m.turn, m.role, m.kind, m.content, m.latency_ms, m.provider, m.tools, m.created_at
+  m.id, m.conversation_id, m.turn, m.role, m.kind, m.content, m.latency_ms, m.first_token_ms, m.interrupted, m.provider,
+  m.tools, m.created_at
 `;
 
 /**
@@ -38,9 +39,9 @@ export async function liveCallById(tx: Tx, id: string): Promise<LiveCall | null>
   return rows[0] ?? null;
 }
 
-export async function messageById(tx: Tx, id: number): Promise<TranscriptLine | null> {
-  const rows = await tx<TranscriptLine[]>`select ${lineColumns(tx)} from public.messages m where m.id = ${id}`;
-  return rows[0] ?? null;
+/** These lines (the ones this user may read), in id order. */
+export function messagesByIds(tx: Tx, ids: number[]): Promise<TranscriptLine[]> {
+  return tx<TranscriptLine[]>`select ${lineColumns(tx)} from public.messages m where m.id = any(${ids}::int8[]) order by m.id`;
 }
 
 /** The transcripts of these calls, in order. */

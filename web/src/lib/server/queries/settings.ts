@@ -20,7 +20,8 @@ export async function activeConfig(tx: Tx): Promise<AgentConfig | null> {
     select id, name, business_name, greeting, returning_greeting, system_prompt, voice, language, timezone,
            business_hours, array(select to_char(h, 'YYYY-MM-DD') from unnest(holidays) h order by h) as holidays,
            hours_override, providers, provider_settings, turn_deadline_ms, max_silence_prompts, escalation_rules,
-           default_transfer_user_id, monthly_budget_usd::float8 as monthly_budget_usd,
+           default_transfer_user_id, voice_mode, session_limit_seconds, relay_settings,
+           monthly_budget_usd::float8 as monthly_budget_usd,
            public.is_within_business_hours(c) as open_now
     from public.agent_configs c where is_active
   `;
@@ -30,7 +31,7 @@ export async function activeConfig(tx: Tx): Promise<AgentConfig | null> {
 /** Columns an admin may change, one group per settings form. */
 export type ConfigPatch = Partial<Omit<AgentConfig, 'id' | 'name' | 'open_now'>>;
 
-const JSON_COLUMNS = new Set(['business_hours', 'provider_settings', 'escalation_rules']);
+const JSON_COLUMNS = new Set(['business_hours', 'provider_settings', 'escalation_rules', 'relay_settings']);
 
 /** Apply a patch to the active configuration; false when nothing was updated. */
 export async function updateActiveConfig(tx: Tx, patch: ConfigPatch): Promise<boolean> {

@@ -2,6 +2,7 @@ import { services } from '$lib/server/app';
 import { asUser } from '$lib/server/db';
 import { requireMember } from '$lib/server/guard';
 import { RANGES, dailyFigures, latencyPercentiles, monthToDate, rangeDays } from '$lib/server/queries/analytics';
+import { insights } from '$lib/server/queries/insights';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -13,5 +14,6 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     daily: await dailyFigures(tx, days),
     latency: await latencyPercentiles(tx, days),
     month: await monthToDate(tx),
+    insights: await insights(tx, days),
   }));
 };

@@ -3,7 +3,7 @@ import { services } from '$lib/server/app';
 import { asUser } from '$lib/server/db';
 import { FormReader, invalid } from '$lib/server/forms';
 import { requireMember } from '$lib/server/guard';
-import { TASK_STATUSES, TASK_TYPES, closeTask, isFutureLocal, listTasks, rescheduleTask, taskFilters } from '$lib/server/queries/tasks';
+import { TASK_OUTCOMES, TASK_STATUSES, TASK_TYPES, assignTaskTo, callTaskNow, closeTask, completeTask, isFutureLocal, listTasks, rescheduleTask, taskFilters } from '$lib/server/queries/tasks';
 import type { Actions, PageServerLoad } from './$types';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -12,7 +12,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   const member = requireMember(locals);
   const filters = taskFilters(url.searchParams);
   const tasks = await asUser(services().sql, member.claims, (tx) => listTasks(tx, filters));
-  return { filters, tasks, statuses: TASK_STATUSES, types: TASK_TYPES };
+  return { filters, tasks, statuses: TASK_STATUSES, types: TASK_TYPES, outcomes: TASK_OUTCOMES, me: member.userId };
 };
 
 function taskId(form: FormReader): string {
@@ -38,13 +38,36 @@ export const actions: Actions = {
     });
   },
   cancel: async ({ locals, request }) => close(locals, request, 'cancelled'),
-  done: async ({ locals, request }) => close(locals, request, 'done'),
+  done: async ({ locals, request }) => {
+    const member = requireMember(locals);
+    const form = new FormReader(await request.formData());
+    const id = taskId(form);
+    const outcome = form.oneOf('outcome', TASK_OUTCOMES, 'Outcome');
+    if (!form.ok) return invalid(form, { taskId: id });
+    const ok = await asUser(services().sql, member.claims, (tx) => completeTask(tx, id, outcome!));
+    if (!ok) return fail(409, { taskId: id, message: 'This task is already closed.' });
+    return { taskId: id, done: `Marked done: ${outcome!.replace(/_/g, ' ')}.` };
+  },
+  mine: async ({ locals, request }) => {
+    const member = requireMember(locals);
+    const id = taskId(new FormReader(await request.formData()));
+    const ok = await asUser(services().sql, member.claims, (tx) => assignTaskTo(tx, id, member.userId));
+    if (!ok) return fail(409, { taskId: id, message: 'This task is already closed.' });
+    return { taskId: id, done: 'Assigned to you.' };
+  },
+  callNow: async ({ locals, request }) => {
+    const member = requireMember(locals);
+    const id = taskId(new FormReader(await request.formData()));
+    const ok = await asUser(services().sql, member.claims, (tx) => callTaskNow(tx, id));
+    if (!ok) return fail(409, { taskId: id, message: 'Only a pending or failed callback can be called now.' });
+    return { taskId: id, done: 'Calling now: the callback worker dials it within the minute.' };
+  },
 };
 
-async function close(locals: App.Locals, request: Request, status: 'cancelled' | 'done') {
+async function close(locals: App.Locals, request: Request, status: 'cancelled') {
   const member = requireMember(locals);
   const id = taskId(new FormReader(await request.formData()));
   const ok = await asUser(services().sql, member.claims, (tx) => closeTask(tx, id, status));
   if (!ok) return fail(409, { taskId: id, message: 'This task is already closed.' });
-  return { taskId: id, done: status === 'done' ? 'Marked done.' : 'Cancelled.' };
+  return { taskId: id, done: 'Cancelled.' };
 }

@@ -3,6 +3,7 @@ import { asUser } from '$lib/server/db';
 import { FormReader, invalid } from '$lib/server/forms';
 import { requireAdmin } from '$lib/server/guard';
 import { activeConfig, updateActiveConfig } from '$lib/server/queries/settings';
+import { VOICE_MODES } from '../../../../../supabase/functions/_shared/brain/types';
 import type { Actions } from './$types';
 
 const KNOWN = ['local', 'openai', 'anthropic'];
@@ -32,6 +33,8 @@ export const actions: Actions = {
     if (providers.includes('openai') && !openaiModel) form.error('openai_model', 'OpenAI is in the chain: name its model.');
     if (providers.includes('anthropic') && !anthropicModel) form.error('anthropic_model', 'Anthropic is in the chain: name its model.');
     const turn_deadline_ms = form.int('turn_deadline_ms', { min: 500, max: 12000, required: true, label: 'Turn deadline' });
+    const voice_mode = form.oneOf('voice_mode', VOICE_MODES, 'Voice mode');
+    const session_limit_seconds = form.int('session_limit_seconds', { min: 5, max: 3600, required: true, label: 'Session limit' });
     const monthly_budget_usd = form.decimal('monthly_budget_usd', { min: 0, max: 1_000_000, label: 'Monthly budget' });
     if (!form.ok) return invalid(form);
 
@@ -50,6 +53,7 @@ export const actions: Actions = {
         business_name: business_name!, greeting: greeting!, returning_greeting: returning_greeting!,
         system_prompt: system_prompt!, voice: voice!, language: language!, providers,
         provider_settings: settings, turn_deadline_ms: turn_deadline_ms!, monthly_budget_usd: monthly_budget_usd!,
+        voice_mode: voice_mode!, session_limit_seconds: session_limit_seconds!,
       });
       return { saved: true };
     });

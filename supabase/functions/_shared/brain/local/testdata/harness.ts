@@ -1,5 +1,5 @@
 /**
- * Plays a scenario file (shared/scenarios/README.md) turn by turn through a brain, in process: no
+ * Plays a scenario file (tests/scenarios/README.md) turn by turn through a brain, in process: no
  * HTTP, no database. Actions are applied to an in-memory customer and task list the way
  * `record_turn` applies them, and the scenario's expectations are checked afterwards.
  */

@@ -4,6 +4,7 @@ import { asUser, pgErrorCode } from '$lib/server/db';
 import { FormReader, invalid } from '$lib/server/forms';
 import { requireMember } from '$lib/server/guard';
 import { LEAD_STATUSES, callNow, customerDetail, updateCustomer } from '$lib/server/queries/customers';
+import { statusHistory } from '$lib/server/queries/pipeline';
 import type { Actions, PageServerLoad } from './$types';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -11,9 +12,12 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const load: PageServerLoad = async ({ locals, params }) => {
   const member = requireMember(locals);
   if (!uuid.test(params.id)) error(404, 'There is no such customer.');
-  const detail = await asUser(services().sql, member.claims, (tx) => customerDetail(tx, params.id));
-  if (!detail) error(404, 'There is no such customer.');
-  return { ...detail, statuses: LEAD_STATUSES };
+  const found = await asUser(services().sql, member.claims, async (tx) => {
+    const detail = await customerDetail(tx, params.id);
+    return detail && { ...detail, history: await statusHistory(tx, params.id) };
+  });
+  if (!found) error(404, 'There is no such customer.');
+  return { ...found, statuses: LEAD_STATUSES };
 };
 
 export const actions: Actions = {
@@ -29,6 +33,7 @@ export const actions: Actions = {
       lead_status: form.oneOf('lead_status', LEAD_STATUSES, 'Lead status') ?? 'new',
       lead_score: form.int('lead_score', { min: 0, max: 100, label: 'Lead score' }),
       notes: form.text('notes', { max: 4000, label: 'Notes' }),
+      deal_value_usd: form.raw('deal_value_usd').trim() === '' ? null : form.decimal('deal_value_usd', { min: 0, max: 1e9, label: 'Deal value' }),
     };
     if (!form.ok) return invalid(form);
     try {

@@ -1,0 +1,41 @@
+/**
+ * A database that accepts connections and never answers (a restart under load looks like this):
+ * every webhook still answers valid TwiML within its hard deadline.
+ */
+import { assert, assertEquals } from '../_shared/testing/assert.ts';
+import { callParams, newCaller, newCallSid, readTwiml, signedRequest, testRuntime } from '../_shared/testing/harness.ts';
+import { createHandler as turnHandler } from './handler.ts';
+import { createHandler as voiceHandler } from '../twilio-voice/handler.ts';
+
+Deno.test({ name: 'webhooks answer the fallback within their deadline while the database hangs',
+  sanitizeResources: false, sanitizeOps: false, fn: async () => {
+    const listener = Deno.listen({ hostname: '127.0.0.1', port: 0 });
+    const held: Deno.Conn[] = [];
+    (async () => {
+      for await (const conn of listener) held.push(conn); // accept, never answer
+    })().catch(() => {});
+    const port = (listener.addr as Deno.NetAddr).port;
+    const { rt, log } = testRuntime({}, { SUPABASE_DB_URL: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
+      WEBHOOK_DEADLINE_MS: '800' });
+    try {
+      const callSid = newCallSid();
+      const from = newCaller();
+      for (const [handle, path, extra] of [
+        [voiceHandler(rt), 'twilio-voice', {}],
+        [turnHandler(rt), 'twilio-turn?n=1', { SpeechResult: 'What are your hours?' }],
+      ] as const) {
+        const started = performance.now();
+        const res = await handle(await signedRequest(path, callParams(callSid, from, extra)));
+        const ms = performance.now() - started;
+        assertEquals(res.status, 200);
+        const doc = readTwiml(await res.text());
+        assert(doc.says.length > 0, 'the caller hears something');
+        assert(ms < 800 + 500, `answered in ${Math.round(ms)} ms`);
+      }
+      assertEquals(log.lines.filter((l) => l.message === 'webhook past its deadline; answered with the fallback').length, 2);
+    } finally {
+      for (const c of held) c.close();
+      listener.close();
+      await rt.sql.end({ timeout: 0 }).catch(() => {});
+    }
+  } });
