@@ -134,6 +134,8 @@ export class CallSession {
    */
   async update(twimlXml: string | null, documentUrl: string): Promise<Turn | null> {
     if (this.ended || !this.startedAt) return null;
+    // A relay session is cut off: Twilio closes its socket and runs the new TwiML instead.
+    if (this.waiting?.kind === 'relay') this.waiting.link.close();
     this.waiting = null;
     if (twimlXml === null) {
       this.ended = this.transferred ? 'transfer' : 'agent_hangup';
