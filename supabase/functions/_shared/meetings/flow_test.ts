@@ -25,7 +25,8 @@ async function caller(rt: Rt, email: string | null = null) {
   const sql = testSql();
   await sql`insert into customers (phone_number, name, email) values (${from}, 'Robin Hale', ${email})`;
   await sql.end();
-  await twilioVoice(rt)(await signedRequest('twilio-voice', callParams(sid, from)));
+  // Turn by turn (twilio-turn), as a gathered call: the relay path plays tests/calls/scenarios.
+  await twilioVoice(rt)(await signedRequest('twilio-voice?mode=gather', callParams(sid, from)));
   let n = 0;
   return {
     sid, from,

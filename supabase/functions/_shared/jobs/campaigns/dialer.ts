@@ -24,7 +24,12 @@ async function placeLead(deps: JobDeps, lead: { id: string; phone_number: string
     ({ sid } = await deps.calls!.place({
       to: lead.phone_number,
       from: outbound.fromNumber,
-      url: `${base}/twilio-voice?campaign_lead=${lead.id}`,
+      // Campaign calls run in gather mode, pinned here (inbound calls stay on the config's mode,
+      // relay by default): the answering-machine verdict arrives while the opening plays and
+      // replaces the call's TwiML through the Calls API (the voicemail after the beep, or a
+      // hang-up). Turn by turn there is no open ConversationRelay session whose silence prompts,
+      // renewals and <Connect action> would race that update; the AMD path is built and tested so.
+      url: `${base}/twilio-voice?mode=gather&campaign_lead=${lead.id}`,
       statusCallback: `${base}/twilio-status`,
       amdStatusCallback: `${base}/twilio-status/amd`,
     }));
