@@ -11,6 +11,7 @@
  * Control endpoints for tests and tools (JSON, loopback only):
  *   PUT  /_sim/callees   {"+15550001111": [{"kind": "no-answer"}, {"kind": "person"}], ...}
  *   GET  /_sim/calls[?to=+1555...]   every call placed, with what the agent said
+ *   GET  /_sim/messages              every SMS sent (POST .../Messages.json: the satisfaction survey)
  *
  *   tsx tools/sim/callee/server.ts   (FAKE_TWILIO_PORT, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN,
  *                                     SIM_CALLEE_DEFAULT=person|record-only, SIM_RING_MS)
@@ -29,6 +30,8 @@ export interface CalleeServerOptions {
 }
 
 const E164 = /^\+[1-9][0-9]{6,14}$/;
+
+export interface SentMessage { sid: string; to: string; from: string; body: string }
 
 function json(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' });
@@ -65,8 +68,28 @@ function summary(call: OutboundCall) {
     ended_at: call.endedAt ? new Date(call.endedAt).toISOString() : null };
 }
 
+/** An SMS (the satisfaction survey): Twilio's Message resource as documented, status queued; nothing is delivered. */
+function sendMessage(res: ServerResponse, form: URLSearchParams, accountSid: string, messages: SentMessage[]) {
+  const to = form.get('To') ?? '';
+  const from = form.get('From') ?? '';
+  const text = form.get('Body') ?? '';
+  if (!to) return twilioError(res, 400, 21604, "A 'To' phone number is required.");
+  if (!E164.test(to)) return twilioError(res, 400, 21211, `Invalid 'To' Phone Number: ${to}`);
+  if (!from && !form.get('MessagingServiceSid')) return twilioError(res, 400, 21603, "A 'From' phone number is required.");
+  if (!text && !form.get('MediaUrl')) return twilioError(res, 400, 21602, 'Message body is required.');
+  if (text.length > 1600) return twilioError(res, 400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
+  const sid = `SM${randomBytes(16).toString('hex')}`;
+  const now = new Date().toUTCString().replace('GMT', '+0000');
+  messages.push({ sid, to, from, body: text });
+  json(res, 201, { sid, account_sid: accountSid, api_version: '2010-04-01', body: text, to, from, status: 'queued',
+    direction: 'outbound-api', num_segments: String(Math.ceil(text.length / 153) || 1), num_media: '0', price: null,
+    price_unit: 'USD', error_code: null, error_message: null, messaging_service_sid: null, date_created: now,
+    date_updated: now, date_sent: null });
+}
+
 export function startCalleeServer(o: CalleeServerOptions): Promise<{ url: string; calls: OutboundCall[]; close(): Promise<void> }> {
   const calls: OutboundCall[] = [];
+  const messages: SentMessage[] = [];
   const recordings = new Set<string>();
   const book = new CalleeBook(o.fallback);
   const auth = `Basic ${Buffer.from(`${o.accountSid}:${o.authToken}`).toString('base64')}`;
@@ -83,6 +106,7 @@ export function startCalleeServer(o: CalleeServerOptions): Promise<{ url: string
         }
         return json(res, 200, { ok: true });
       }
+      if (url.pathname === '/_sim/messages' && req.method === 'GET') return json(res, 200, messages);
       if (url.pathname === '/_sim/calls' && req.method === 'GET') {
         const to = url.searchParams.get('to');
         return json(res, 200, calls.filter((c) => !to || c.to === to).map(summary));
@@ -106,6 +130,12 @@ export function startCalleeServer(o: CalleeServerOptions): Promise<{ url: string
           return;
         }
         return twilioError(res, 405, 20004, 'Method not allowed');
+      }
+      const sms = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(url.pathname);
+      if (sms) {
+        if (req.headers.authorization !== auth || sms[1] !== o.accountSid) return twilioError(res, 401, 20003, 'Authenticate');
+        if (req.method !== 'POST') return twilioError(res, 405, 20004, 'Method not allowed');
+        return sendMessage(res, new URLSearchParams(await body(req)), o.accountSid, messages);
       }
       const m = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls(?:\/(CA[0-9a-f]{32}))?\.json$/.exec(url.pathname);
       if (!m) return twilioError(res, 404, 20404, `The requested resource ${url.pathname} was not found`);
