@@ -19,8 +19,12 @@ import type { AgentConfig } from '../brain/types.ts';
 type Rt = ReturnType<typeof testRuntime>['rt'];
 
 /** One caller's call: start it, then say things turn by turn; returns each reply's text. */
+/** Every call this test placed: its cleanup removes their meetings only, not a scenario's. */
+const placed: string[] = [];
+
 async function caller(rt: Rt, email: string | null = null) {
   const sid = newCallSid();
+  placed.push(sid);
   const from = newCaller();
   const sql = testSql();
   await sql`insert into customers (phone_number, name, email) values (${from}, 'Robin Hale', ${email})`;
@@ -52,8 +56,7 @@ Deno.test({
     const candidates = candidateSlots(config, new Date(), 30)
       .filter((c) => !booked.some((b) => c.start < b.ends_at && b.starts_at < c.end));
     const cleanup = async () => {
-      await sql`delete from meetings where conversation_id in (select id from conversations where from_number like '+1555%'
-        and started_at > now() - interval '10 minutes')`;
+      await sql`delete from meetings where conversation_id in (select id from conversations where call_sid in ${sql(placed)})`;
     };
 
     await t.step('with neither calendar: a Postgres meeting, the committed time said, an ICS invite', async () => {
