@@ -16,8 +16,8 @@ insert into public.agent_configs (
   'LegacyAI front desk',
   true,
   'LegacyAI',
-  'Thanks for calling LegacyAI. I''m the virtual assistant. How can I help you today?',
-  'Hi {name}, welcome back to LegacyAI. I''m the virtual assistant. How can I help you today?',
+  'Thanks for calling LegacyAI. How can I help you today?',
+  'Hi {name}, welcome back to LegacyAI. How can I help you today?',
   $prompt$You are the virtual assistant who answers the phone for LegacyAI, a company that builds AI voice agents and workflow automation for small businesses. You are speaking with a caller on a phone line, so everything you say is read aloud.
 
 How to speak:

@@ -117,10 +117,14 @@ function stopEarlierLayoutCluster(layout: StackLayout): void {
 export async function startPostgres(layout: StackLayout): Promise<void> {
   if (await postgresUp(layout)) return;
   stopEarlierLayoutCluster(layout);
-  if (postmasterPid(layout.pgData) === null && (await portOpen(layout.pgPort))) throw portTakenError(layout.pgPort, 'Postgres');
+  // Running, but not on this layout's port (started under another STACK_PORT_OFFSET): restart it here.
+  if (postmasterPid(layout.pgData) !== null) pgRun('pg_ctl', ['-D', layout.pgData, '-m', 'fast', '-w', 'stop']);
+  if (await portOpen(layout.pgPort)) throw portTakenError(layout.pgPort, 'Postgres');
   prepareFolders(layout);
   initCluster(layout);
-  pgRun('pg_ctl', ['-D', layout.pgData, '-l', layout.pgLogFile, '-w', '-t', '60', 'start']);
+  // The port comes from the command line, not the one postgresql.conf was written with, so a
+  // cluster follows STACK_PORT_OFFSET from run to run.
+  pgRun('pg_ctl', ['-D', layout.pgData, '-l', layout.pgLogFile, '-o', `-p ${layout.pgPort}`, '-w', '-t', '60', 'start']);
   await waitFor('postgres', () => postgresUp(layout), 30_000);
 }
 

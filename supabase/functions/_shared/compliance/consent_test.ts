@@ -11,16 +11,16 @@ Deno.test('consent: only a plain yes records; no, unclear and silence do not', (
 });
 
 Deno.test('greeting: AI disclosure and the recording notice, in the call\'s language', () => {
-  const greeting = "Thanks for calling LegacyAI. I'm the virtual assistant. How can I help you today?";
+  const greeting = "Thanks for calling LegacyAI. How can I help you today?";
   const base = { language: 'en-US', ai_disclosure: true, recording_mode: 'off' as const };
   assertEquals(withDisclosures(greeting, base),
-    "Thanks for calling LegacyAI. I'm the virtual assistant. You're speaking with an AI assistant. How can I help you today?");
+    "Thanks for calling LegacyAI. You're speaking with an AI assistant. How can I help you today?");
   assertEquals(withDisclosures(greeting, { ...base, ai_disclosure: false }), greeting);
   assertEquals(withDisclosures(greeting, { ...base, recording_mode: 'announce' }),
-    "Thanks for calling LegacyAI. I'm the virtual assistant. You're speaking with an AI assistant. " +
+    "Thanks for calling LegacyAI. You're speaking with an AI assistant. " +
       'This call is recorded for quality and training. How can I help you today?');
   assertEquals(withDisclosures(greeting, { ...base, recording_mode: 'ask' }),
-    "Thanks for calling LegacyAI. I'm the virtual assistant. You're speaking with an AI assistant. " +
+    "Thanks for calling LegacyAI. You're speaking with an AI assistant. " +
       'May we record this call for quality? Please say yes or no.');
   assertEquals(withDisclosures('Gracias por llamar a LegacyAI. ¿En qué puedo ayudarle?', { ...base, language: 'es-US',
     recording_mode: 'ask' }),

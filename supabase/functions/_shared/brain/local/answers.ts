@@ -96,7 +96,8 @@ export async function answerOrRepair(w: Work, u: Utterance, a: Analysis, filled:
     w.st.misses = 1;
     return goOn;
   }
-  if (a.repeat) {
+  // "What did you say the price was?" asks for the price again, not for the agent's last line.
+  if (a.repeat && !a.topics.length) {
     const last = [...w.ctx.history].reverse().find((h) => h.role === 'agent');
     w.intent = 'repeat';
     say(w, last?.content ?? phrase(w).hello());

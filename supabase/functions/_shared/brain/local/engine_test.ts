@@ -193,3 +193,18 @@ Deno.test('engine: a problem report is offered the person who takes it', async (
   const yes = await turn({ input: speech('yes'), state: res.state });
   eq(yes.actions.transfer?.phone, '+15550100002');
 });
+
+Deno.test('engine: "what did you say the price was?" asks for the price again, not for the last line', async () => {
+  const [booked, asked, named] = await call(['Can someone call me Thursday at 3pm?', 'What did you say the price was again?',
+    'OK. My name is Priya Raman.']);
+  ok(/best number/i.test(booked.reply));
+  ok(/\$1,500/.test(asked.reply), asked.reply);
+  ok(!/booked/i.test(asked.reply), asked.reply);
+  ok(/best one to reach you/i.test(asked.reply), asked.reply);
+  // The yes that comes with a name: the name is acknowledged, then the booking stands.
+  ok(/^Thanks, Priya\. .*all set/i.test(named.reply), named.reply);
+  // A bare "what did you say?" still repeats what the agent last said.
+  const history = [{ role: 'agent' as const, content: 'We are open Monday to Friday.', at: new Date().toISOString() }];
+  const again = await turn({ input: speech('Sorry, what did you say?'), history });
+  eq(again.reply, 'We are open Monday to Friday.');
+});

@@ -115,7 +115,7 @@ const RULES: Rule[] = [
   {
     name: "an answer to the agent's yes/no question",
     when: (t) => !!t.w.st.pending && YES_NO.has(t.w.st.pending),
-    then: ({ w, a, u }) => answerYesNo(w, a, u),
+    then: ({ w, a, u, slots }) => answerYesNo(w, a, u, slots.filled),
   },
   {
     name: 'a person asked for, or an emergency',
@@ -347,7 +347,7 @@ async function fixLead(w: Work, u: Utterance, filled: string[]): Promise<boolean
 }
 
 /** The caller answered the agent's yes/no question; returns false to treat the words afresh. */
-async function answerYesNo(w: Work, a: Analysis, u: Utterance): Promise<boolean> {
+async function answerYesNo(w: Work, a: Analysis, u: Utterance, filled: string[] = []): Promise<boolean> {
   const plain = (a.affirm || a.deny) && !a.human && !a.callback && !a.lead && !a.question && !a.memory &&
     !a.goodbyeStrong;
   const p = w.st.pending;
@@ -373,6 +373,8 @@ async function answerYesNo(w: Work, a: Analysis, u: Utterance): Promise<boolean>
   w.st.misses = 0;
   setPending(w, null);
   w.intent = a.affirm && !a.deny ? 'affirm' : 'deny';
+  // "OK, my name is Priya Raman": the name said with the yes is acknowledged first.
+  if (filled.includes('name')) say(w, phrase(w).thanksName(known(w).name!));
   if (p === 'offer_transfer') {
     if (a.affirm && !a.deny) await handOff(w, null, w.st.offer?.reason ?? 'caller accepted a transfer');
     else {

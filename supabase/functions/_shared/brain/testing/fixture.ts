@@ -78,9 +78,9 @@ export function fixtureConfig(overrides: Partial<AgentConfig> = {}): AgentConfig
   return {
     id: 'cfg_demo',
     business_name: 'LegacyAI',
-    greeting: "Thanks for calling LegacyAI. I'm the virtual assistant. How can I help you today?",
+    greeting: "Thanks for calling LegacyAI. How can I help you today?",
     returning_greeting:
-      "Hi {name}, welcome back to LegacyAI. I'm the virtual assistant. How can I help you today?",
+      "Hi {name}, welcome back to LegacyAI. How can I help you today?",
     system_prompt: 'You are the phone assistant for LegacyAI. Be brief and truthful.',
     voice: 'Polly.Joanna-Neural',
     language: 'en-US',

@@ -8,7 +8,7 @@ import type { AgentConfig } from '../../brain/types.ts';
  * whatever a prankster booked to whomever they named. The team sees the notes on the dashboard.
  */
 export function callbackGreetingText(agent: AgentConfig): string {
-  return `Hello, this is the virtual assistant from ${agent.business_name}, returning a call you asked for. ` +
+  return `Hello, this is ${agent.business_name}, returning a call you asked for. ` +
     `Is now a good time to talk?`;
 }
 

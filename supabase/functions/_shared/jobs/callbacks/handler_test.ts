@@ -98,7 +98,7 @@ Deno.test({
           assertEquals(/Pricing|Ravi/.test(text), false);
           assertEquals(
             doc.says[0],
-            'Hello, this is the virtual assistant from LegacyAI, returning a call you asked for. ' +
+            'Hello, this is LegacyAI, returning a call you asked for. ' +
               "You're speaking with an AI assistant. Is now a good time to talk?",
           );
           // Answered in the configured voice mode: relay by default.
