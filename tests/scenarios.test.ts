@@ -4,6 +4,7 @@
  * the running test stack, as Twilio would, and every expectation must hold. `npm test` also plays them through `npm run call`
  * to check the CLI.
  */
+import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../tools/stack/config.ts';
@@ -20,8 +21,21 @@ const target: SimTarget | null = env.TEST_FUNCTIONS_URL && env.TEST_DB_URL && en
     authToken: env.TEST_TWILIO_AUTH_TOKEN,
     accountSid: env.TEST_TWILIO_ACCOUNT_SID ?? `AC${'0'.repeat(32)}`,
     toNumber: env.TEST_TWILIO_NUMBER ?? '+15550100000',
+    realtime: env.TEST_REALTIME_STANDIN_URL
+      ? { standInUrl: env.TEST_REALTIME_STANDIN_URL, standInCa: readFileSync(env.TEST_REALTIME_STANDIN_CA!, 'utf8') }
+      : undefined,
   }
   : null;
+
+/**
+ * Realtime mode streams real audio at real-time pace, so npm test plays a representative subset at
+ * once (an FAQ ending in a hang-up, a callback, transfers by name and after a busy line, keys,
+ * a returning caller, two barge-ins); `npm run call -- --mode realtime --scenario tests/scenarios`
+ * plays them all (about 11 minutes).
+ */
+const REALTIME_SUBSET = ['01-faq-company-location.json', '15-callback-friday-half-past.json', '21-human-by-name.json',
+  '29-transfer-busy.json', '32-digits-other-then-zero.json', '38-returning-memory.json',
+  '400-barge-in-starter-then-callback.json', '401-barge-in-greeting-then-person.json'];
 
 const extra = extraScenarioDir();
 // tests/calls/scenarios: flows of the call layer (warm transfer, meetings) that the local engine's
@@ -46,4 +60,12 @@ describe.skipIf(skipWithout({ TEST_FUNCTIONS_URL: env.TEST_FUNCTIONS_URL, TEST_D
       expect(transfers).toBeGreaterThan(0);
     }, 300_000);
   }
+
+  it.skipIf(!target?.realtime)('the realtime subset passes as Media Streams with real audio', async () => {
+    const results = await playScenarioFiles(ownScenarioDir, target!, undefined,
+      { mode: 'realtime', files: REALTIME_SUBSET });
+    expect(results.map((r) => r.file?.split('/').at(-1))).toEqual(REALTIME_SUBSET);
+    const failed = results.filter((r) => !r.passed).map((r) => `${r.name}: ${r.failures.join('; ')}`);
+    expect(failed).toEqual([]);
+  }, 240_000);
 });

@@ -16,6 +16,9 @@ const osPackages = [
   ['libtap-parser-sourcehandler-pgtap-perl', '/usr/bin/pg_prove'],
   ['chromium', '/usr/bin/chromium'],
   ['redis-server', '/usr/bin/redis-server'],
+  // Real phone audio for realtime-mode tests: speech from text, converted to 8 kHz mu-law.
+  ['espeak-ng', '/usr/bin/espeak-ng'],
+  ['sox', '/usr/bin/sox'],
 ];
 
 function run(cmd, args) {

@@ -4,11 +4,14 @@
  *   --calls N (100)  --turns T per call (10)  --think-ms MS between turns (0)  --profile dev|test
  *   --json (last line: the figures as JSON)  --no-cold-start  --keep-data (leave the bench's rows)
  *   --functions-pid PID (measure this server instead, with SIM_FUNCTIONS_URL pointing at it)
+ *   --mode realtime: calls in realtime voice mode (Media Streams with real audio, the Realtime stand-in);
+ *     --calls N (20), --turns T (4); figures: errors, lost messages, first-audio overhead, CPU and memory per call
  *   --mode relay: streamed replies against a scripted provider, relay then gather (voice-modes.ts),
  *     with --first-token-ms (300) and --tokens-per-s (40)
  *   --viewers N[,M...] (0): dashboard viewers holding the home page's live streams during the
  *   load; a list plays the load once per count, in one run (one JSON line each)
  */
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import postgres from 'postgres';
 import { profileFrom, stackLayout } from '../stack/config.ts';
@@ -20,6 +23,7 @@ import { cpuMeter, rssSampler, stackPids } from './procs.ts';
 import { measureColdStart, type ColdStart } from './cold-start.ts';
 import { round1, summarise } from './stats.ts';
 import { printTable } from './report.ts';
+import { runRealtimeCalls } from './realtime.ts';
 import { runVoiceModeBench } from './voice-modes.ts';
 import { openViewers, type ViewerFigures } from './viewers.ts';
 
@@ -43,8 +47,16 @@ function viewerCounts(): number[] {
 }
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
+function modeOption(): 'gather' | 'relay' | 'realtime' {
+  const i = process.argv.indexOf('--mode');
+  const mode = i < 0 ? 'gather' : process.argv[i + 1];
+  if (mode !== 'gather' && mode !== 'relay' && mode !== 'realtime') throw new Error('--mode must be gather, relay or realtime');
+  return mode;
+}
+
 async function main(): Promise<void> {
   const profile = profileFrom(process.argv);
+  if (modeOption() === 'realtime') return await realtimeBench(profile);
   const layout = stackLayout(profile);
   const calls = Math.max(1, Math.floor(option('calls', 100)));
   const turns = Math.max(1, Math.floor(option('turns', 10)));
@@ -57,9 +69,7 @@ async function main(): Promise<void> {
     await removeBenchCalls(sql);
     // Other work on the machine skews every figure; it is reported beside them.
     const loadBefore = round1(loadavg()[0]!);
-    const modeAt = process.argv.indexOf('--mode');
-    if (modeAt >= 0) {
-      if (process.argv[modeAt + 1] !== 'relay') throw new Error('--mode takes relay (the plain bench is gather)');
+    if (modeOption() === 'relay') {
       const pids = stackPids(layout);
       say(`relay then gather: ${calls} concurrent calls x ${turns} turns, scripted provider`);
       const { figures, errorDetails } = await runVoiceModeBench(target, sql, {
@@ -139,6 +149,68 @@ async function main(): Promise<void> {
   } finally {
     if (!flag('keep-data')) await removeBenchCalls(sql).catch(() => {});
     await sql.end();
+  }
+}
+
+async function realtimeBench(profile: ReturnType<typeof profileFrom>): Promise<void> {
+  const layout = stackLayout(profile);
+  const calls = Math.max(1, Math.floor(option('calls', 20)));
+  const turns = Math.max(1, Math.floor(option('turns', 4)));
+  const target = await resolveTarget(profile);
+  if (!target.functionsUp) throw new Error(`the ${profile} stack's functions are not up: npm run stack:up -- --profile ${profile}`);
+  assertLocalDatabase(target.dbUrl, [target.stackDbUrl!]);
+  const sql = postgres(target.dbUrl, { max: 2, onnotice: () => {} });
+  try {
+    await removeBenchCalls(sql);
+    const loadBefore = round1(loadavg()[0]!);
+    say('warm-up: 2 realtime calls x 1 turn');
+    await runRealtimeCalls(target, { calls: 2, turns: 1, firstCaller: 9000 });
+    say(`load: ${calls} concurrent realtime calls x ${turns} utterances (real-time audio)`);
+    const pids = { ...stackPids(layout), standIn: null as number | null };
+    const standInPid = readPidNumber(`${layout.dir}/realtime-api.pid`);
+    const rss = rssSampler(pids);
+    const cpu = cpuMeter(pids);
+    const standInCpu = cpuMeter({ functions: standInPid, postgres: null, worker: null });
+    const load = await runRealtimeCalls(target, { calls, turns });
+    const cpuSeconds = cpu.stop();
+    const standInSeconds = standInCpu.stop().functions;
+    const rssMb = rss.stop();
+    const callerTurns = load.outcomes.reduce((n, o) => n + o.callerTurns, 0);
+    const expected = load.outcomes.length + 2 * callerTurns;
+    await new Promise((r) => setTimeout(r, 1500));
+    const stored = await storedMessages(sql, load.outcomes.map((o) => o.callSid));
+    const overhead = summarise(load.outcomes.flatMap((o) => o.overheadsMs));
+    const v2v = summarise(load.outcomes.flatMap((o) => o.voiceToVoiceMs));
+    const perCall = (seconds: number) => round1((1000 * seconds) / calls);
+    const figures = {
+      profile, mode: 'realtime', calls, utterances_per_call: turns, load_avg_before: loadBefore, seconds: round1(load.seconds),
+      caller_turns: callerTurns,
+      errors: load.outcomes.reduce((n, o) => n + o.errors, 0),
+      lost_messages: expected - stored.messages, doubled_messages: stored.doubled,
+      first_audio_overhead_p50_ms: round1(overhead.p50), first_audio_overhead_p99_ms: round1(overhead.p99),
+      first_audio_overhead_max_ms: round1(overhead.max), replies_timed: overhead.count,
+      voice_to_voice_p50_ms: v2v.p50, voice_to_voice_p99_ms: v2v.p99,
+      cpu_ms_per_call: { functions: perCall(cpuSeconds.functions), postgres: perCall(cpuSeconds.postgres),
+        standin: perCall(standInSeconds), bench: perCall(cpuSeconds.bench) },
+      rss_mb: rssMb,
+      functions_rss_mb_per_call: round1(rssMb.functions / calls),
+    };
+    const details = load.outcomes.flatMap((o) => o.errorDetails);
+    process.stderr.write(`${JSON.stringify(figures, null, 2)}\n`);
+    for (const d of details.slice(0, 20)) process.stderr.write(`  error: ${d}\n`);
+    if (flag('json')) console.log(JSON.stringify(figures));
+  } finally {
+    if (!flag('keep-data')) await removeBenchCalls(sql).catch(() => {});
+    await sql.end();
+  }
+}
+
+function readPidNumber(file: string): number | null {
+  try {
+    const pid = Number(readFileSync(file, 'utf8'));
+    return Number.isInteger(pid) ? pid : null;
+  } catch {
+    return null;
   }
 }
 

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { type CallerInput, describeInput, gatherOutcome, newSid, recordOutcome, type InputOutcome } from './caller-input.ts';
 import { sendWebhook, WebhookUnreachable } from './twilio-request.ts';
-import { parseTwiml, TwimlError, type ConnectRelay, type Gather, type HttpMethod, type Prompt, type RecordVerb, type Verb } from './twiml.ts';
+import { parseTwiml, TwimlError, type Connect, type ConnectRelay, type Gather, type HttpMethod, type Prompt, type RecordVerb, type Verb } from './twiml.ts';
+import { MediaStream, type HeardReply } from './media-stream.ts';
 import { RelayLink } from './relay-link.ts';
 import { heardAfter, RELAY_REPLY_TIMEOUT_MS, RELAY_SILENCE_WAIT_MS } from './relay-playback.ts';
 
@@ -32,8 +33,10 @@ export type CallOptions = {
   callSid?: string;
   /** 'outbound-api' for a call placed through the Calls API (the simulator plays the callee). */
   direction?: 'inbound' | 'outbound-api';
+  /** The Realtime stand-in's test channel, needed to play a <Connect><Stream>. */
+  realtime?: { standInUrl: string; standInCa: string };
   /** Pins the voice mode on the Voice URL (`?mode=`); absent: the agent config decides. */
-  mode?: 'gather' | 'relay';
+  mode?: 'gather' | 'relay' | 'realtime';
   /** Relay: how long to wait for the agent's reply (15 s) and, after silence, for it to speak (20 s). */
   relayReplyTimeoutMs?: number;
   relaySilenceWaitMs?: number;
@@ -43,6 +46,10 @@ export type CallOptions = {
 export type SendOptions = {
   /** The caller starts speaking this many ms into the agent's previous reply (relay: Twilio sends `interrupt`). */
   interruptAfterMs?: number;
+  /** Media Streams: return once this much of the answer has played (the next line cuts in). */
+  cutAfterMs?: number;
+  /** Media Streams: this line is spoken over the agent's answer. */
+  bargeIn?: boolean;
 };
 
 type RelayWaiting = {
@@ -50,8 +57,12 @@ type RelayWaiting = {
   lastReply: { text: string; firstAt: number } | null;
 };
 
-type Waiting = { kind: 'gather'; verb: Gather; docUrl: string; rest: Verb[] } | { kind: 'record'; verb: RecordVerb; docUrl: string; rest: Verb[] } | RelayWaiting;
-type TurnInProgress = { caller: string | null; says: string[]; latency: number; heard: boolean; documents: number };
+type Waiting = { kind: 'gather'; verb: Gather; docUrl: string; rest: Verb[] } | { kind: 'record'; verb: RecordVerb; docUrl: string; rest: Verb[] }
+  | { kind: 'stream'; stream: MediaStream; docUrl: string; rest: Verb[] } | RelayWaiting;
+type TurnInProgress = { caller: string | null; says: string[]; latency: number; heard: boolean; documents: number; deferred?: boolean };
+
+/** How long the caller waits for a streamed answer before taking it as silence. */
+const STREAM_REPLY_TIMEOUT_MS = 15_000;
 
 /** A document chain that ran this long without caller input is a loop. */
 const MAX_DOCUMENTS_PER_TURN = 25;
@@ -88,14 +99,19 @@ export class CallSession {
   private rejectedAs: 'busy' | 'no-answer' | null = null;
   private callStatus: 'ringing' | 'in-progress' = 'ringing';
   private startedAt = 0;
+  /** Turns whose streamed reply the caller cut into: their text is known once the next reply is heard. */
+  private deferred: Turn[] = [];
+  /** Times Twilio's buffer was cleared (barge-in), and first-audio overheads (ms) of streamed replies. */
+  readonly streamStats = { clears: 0, overheadsMs: [] as number[], replies: [] as HeardReply[] };
 
   constructor(private readonly options: CallOptions) {
     this.callSid = options.callSid ?? newSid('CA');
   }
 
   /** What the caller waits on: speech and/or keys for a <Gather>, a message for a <Record>, nothing once ended. */
-  get listening(): { kind: 'gather'; input: Gather['input'] } | { kind: 'record' } | null {
+  get listening(): { kind: 'gather'; input: Gather['input'] } | { kind: 'record' } | { kind: 'stream' } | null {
     if (!this.waiting) return null;
+    if (this.waiting.kind === 'stream') return { kind: 'stream' };
     if (this.waiting.kind === 'relay') return { kind: 'gather', input: ['speech', 'dtmf'] };
     return this.waiting.kind === 'gather' ? { kind: 'gather', input: this.waiting.verb.input } : { kind: 'record' };
   }
@@ -116,6 +132,7 @@ export class CallSession {
     if (this.waiting?.kind === 'relay') await this.relayBetweenTurns();
     const waiting = this.waiting;
     if (!waiting) throw new Error(this.ended ? 'the call has ended' : 'the call has not started');
+    if (waiting.kind === 'stream') return this.playTurn(describeInput(input), (turn) => this.speakIntoStream(waiting, input, options, turn));
     if (waiting.kind === 'relay') return this.playTurn(describeInput(input), (turn) => this.relayTurn(waiting, input, options, turn));
     this.waiting = null;
     return this.playTurn(describeInput(input), async (turn) => {
@@ -157,6 +174,10 @@ export class CallSession {
   /** The caller hangs up (a no-op before the call starts or once it has ended). */
   async hangup(): Promise<void> {
     if (this.ended || !this.startedAt) return;
+    if (this.waiting?.kind === 'stream') {
+      if (this.deferred.length) await this.hearStream(this.waiting.stream, null);
+      await this.waiting.stream.stop();
+    }
     if (this.waiting?.kind === 'relay') {
       await this.relayBetweenTurns();
       if (this.ended) return;
@@ -180,6 +201,7 @@ export class CallSession {
     }
     const done: Turn = { caller, agent: turn.says.join(' '), latency_ms: Math.round(turn.latency * 10) / 10 };
     this.turns.push(done);
+    if (turn.deferred) this.deferred.push(done);
     if (this.ended) await this.sendStatusCallback();
     return done;
   }
@@ -219,6 +241,8 @@ export class CallSession {
           }, turn);
           return this.run(doc.verbs, doc.url, turn);
         }
+        case 'Connect':
+          return this.openStream(verb, docUrl, verbs.slice(index + 1), turn);
         case 'Hangup':
           return this.end(this.transferred ? 'transfer' : 'agent_hangup');
         case 'ConnectRelay': {
@@ -282,6 +306,65 @@ export class CallSession {
     }
     // The whisper's TwiML ran to its end without hanging up: Twilio connects the two calls.
     return true;
+  }
+
+  /** `<Connect><Stream>`: Twilio opens the socket; the agent speaks first (the greeting, or a resumed call's silence). */
+  private async openStream(verb: Connect, docUrl: string, rest: Verb[], turn: TurnInProgress): Promise<void> {
+    if (!this.options.realtime) throw new CallFailure('<Connect><Stream> needs the Realtime stand-in (is the stack up with it?)');
+    const stream = new MediaStream({ url: verb.stream.url, parameters: verb.stream.parameters, authToken: this.options.authToken,
+      accountSid: this.options.accountSid, callSid: this.callSid, ...this.options.realtime });
+    try {
+      await stream.open();
+    } catch (error) {
+      throw new CallFailure(error instanceof Error ? error.message : String(error));
+    }
+    this.callStatus = 'in-progress';
+    const waiting: Waiting = { kind: 'stream', stream, docUrl, rest };
+    this.waiting = waiting;
+    stream.openWindow();
+    const since = performance.now();
+    await stream.awaitReply(verb.stream.parameters.resume === '1' ? 1500 : STREAM_REPLY_TIMEOUT_MS);
+    await this.hearStream(stream, turn, since);
+    if (stream.closed) await this.afterStream(waiting, turn);
+  }
+
+  private async speakIntoStream(waiting: Extract<Waiting, { kind: 'stream' }>, input: CallerInput, options: SendOptions, turn: TurnInProgress): Promise<void> {
+    const { stream } = waiting;
+    if (!options.bargeIn) stream.openWindow();
+    if (input.kind === 'speech') await stream.say(input.text);
+    else if (input.kind === 'digits') stream.digits(input.digits);
+    const since = performance.now();
+    await stream.awaitReply(STREAM_REPLY_TIMEOUT_MS, options.cutAfterMs);
+    if (options.cutAfterMs !== undefined && !stream.closed) {
+      turn.deferred = true;
+      turn.heard = true;
+      return;
+    }
+    await this.hearStream(stream, turn, since);
+    if (stream.closed) await this.afterStream(waiting, turn);
+  }
+
+  /** What the caller heard in the window, shared out between the turns it answered (the cut-off one first). */
+  private async hearStream(stream: MediaStream, turn: TurnInProgress | null, since = performance.now()): Promise<void> {
+    const replies = await stream.heardReplies();
+    this.streamStats.clears = stream.cleared.length;
+    this.streamStats.replies.push(...replies);
+    for (const r of replies) if (r.overheadMs !== null) this.streamStats.overheadsMs.push(r.overheadMs);
+    const texts = replies.map((r) => r.heard).filter(Boolean);
+    const deferred = this.deferred.splice(0);
+    for (const done of deferred) done.agent = texts.length > (turn ? 1 : 0) ? texts.shift()! : '';
+    if (turn) {
+      turn.says.push(...texts);
+      const first = stream.firstAudioSince(since);
+      if (first !== null) turn.latency += first - since;
+      turn.heard = texts.length > 0;
+    }
+  }
+
+  /** The socket closed: Twilio goes on with the verbs after </Connect>. */
+  private async afterStream(waiting: Extract<Waiting, { kind: 'stream' }>, turn: TurnInProgress): Promise<void> {
+    if (this.waiting === waiting) this.waiting = null;
+    await this.run(waiting.rest, waiting.docUrl, turn);
   }
 
   /**

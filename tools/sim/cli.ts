@@ -10,26 +10,26 @@ import { freshCallerNumber } from './fresh-number.ts';
 import { runInteractive } from './interactive.ts';
 import { formatResult, formatSummary, toScenarioJson } from './report.ts';
 import { assertLocalDatabase, UnsafeDatabaseError } from './scenario-db.ts';
-import { playScenarioFiles } from './scenario.ts';
+import { playScenarioFiles, type SimMode } from './scenario.ts';
 import { resolveTarget, type StackProfile } from './target.ts';
 import postgres from 'postgres';
 import { formatProviderSummary, PROVIDERS, type ProviderName, providerKeyProblem, providerUsage, useProvider } from './provider-run.ts';
 import { repoRoot } from '../stack/config.ts';
 
-const USAGE = `usage: npm run call -- [--scenario FILE|DIR [--json] [--quiet] [--provider openai|anthropic]] [--mode gather|relay] [--from +15555550199] [--profile dev|test] [--dial-result completed|busy|no-answer|failed]
+const USAGE = `usage: npm run call -- [--scenario FILE|DIR [--json] [--quiet] [--provider openai|anthropic]] [--mode relay|gather|realtime] [--from +15555550199] [--profile dev|test] [--dial-result completed|busy|no-answer|failed]
   without --scenario you are the caller, typing what you say; without --from the call comes from a fresh
   number (a new customer); --from ${demoCaller().number} calls as the demo customer, ${demoCaller().name}`;
 const DIAL_RESULTS = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
+const MODES = ['relay', 'gather', 'realtime'];
 
 async function main(): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
       options: {
-        scenario: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' }, from: { type: 'string' },
+        scenario: { type: 'string' }, mode: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' }, from: { type: 'string' },
         profile: { type: 'string', default: 'dev' }, 'dial-result': { type: 'string' }, help: { type: 'boolean', short: 'h' },
         provider: { type: 'string' },
-        mode: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -43,17 +43,21 @@ async function main(): Promise<number> {
   const problems = [
     values.profile !== 'dev' && values.profile !== 'test' ? '--profile must be dev or test' : '',
     values.from !== undefined && !/^\+[1-9][0-9]{6,14}$/.test(values.from) ? '--from must be an E.164 number' : '',
-    values.mode !== undefined && values.mode !== 'gather' && values.mode !== 'relay' ? '--mode must be gather or relay' : '',
+    values.mode !== undefined && !MODES.includes(values.mode) ? `--mode must be one of ${MODES.join(', ')}` : '',
     values['dial-result'] !== undefined && !DIAL_RESULTS.includes(values['dial-result']) ? `--dial-result must be one of ${DIAL_RESULTS.join(', ')}` : '',
     values.provider !== undefined && !(values.provider in PROVIDERS) ? `--provider must be one of ${Object.keys(PROVIDERS).join(', ')}` : '',
     values.provider !== undefined && values.scenario === undefined ? '--provider needs --scenario' : '',
   ].filter(Boolean);
   if (problems.length > 0) return usageError(problems.join('; '));
 
-  const mode = values.mode as 'gather' | 'relay' | undefined;
-  const target = { ...await resolveTarget(values.profile as StackProfile), mode };
+  const target = await resolveTarget(values.profile as StackProfile);
   if (!target.functionsUp) {
     console.error(`the ${values.profile} stack's functions are not up (npm run stack:up), or set SIM_FUNCTIONS_URL`);
+    return 2;
+  }
+  const mode = (values.mode ?? 'config') as SimMode;
+  if (mode === 'realtime' && !target.realtime) {
+    console.error(`the ${values.profile} stack runs no Realtime stand-in (an OpenAI key is set in .env.local?): realtime mode needs it to be heard`);
     return 2;
   }
   if (values.scenario === undefined) {
@@ -81,7 +85,7 @@ async function main(): Promise<number> {
   const restore = provider && sql ? await useProvider(sql, provider) : null;
   let results;
   try {
-    results = await playScenarioFiles(values.scenario, target, (result) => console.log(formatResult(result, values.quiet) + (values.quiet ? '' : '\n')));
+    results = await playScenarioFiles(values.scenario, target, (result) => console.log(formatResult(result, values.quiet) + (values.quiet ? '' : '\n')), { mode });
   } finally {
     await restore?.();
   }

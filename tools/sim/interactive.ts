@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { CallSession, type DialResult } from './call.ts';
 import type { CallerInput } from './caller-input.ts';
 import { formatTurnLines } from './report.ts';
-import { webhookUrls, type SimTarget } from './scenario.ts';
+import { webhookUrls, type SimMode, type SimTarget } from './scenario.ts';
 
 /** What a typed line asks for. */
 export type TypedCommand = { input: CallerInput } | { hangup: true } | { quit: true } | { help: string };
@@ -25,10 +25,11 @@ export function parseTypedLine(line: string): TypedCommand {
  * A call where a person plays the caller at the terminal. Touches no database: the caller's
  * history stays, as for a real returning caller.
  */
-export async function runInteractive(target: SimTarget, options: { from: string; dialResult?: DialResult; mode?: 'gather' | 'relay' }): Promise<void> {
+export async function runInteractive(target: SimTarget, options: { from: string; dialResult?: DialResult; mode?: SimMode }): Promise<void> {
+  // In realtime mode each typed line is spoken (espeak-ng) and streamed as the caller's audio.
   const session = new CallSession({
-    ...webhookUrls(target.functionsUrl), authToken: target.authToken, accountSid: target.accountSid,
-    from: options.from, to: target.toNumber, dialResult: options.dialResult, mode: options.mode,
+    ...webhookUrls(target.functionsUrl), realtime: target.realtime, authToken: target.authToken, accountSid: target.accountSid,
+    from: options.from, to: target.toNumber, dialResult: options.dialResult, mode: !options.mode || options.mode === 'config' ? undefined : options.mode,
   });
   let unpromptedShown = 0;
   const out = (text: string) => process.stdout.write(`${text}\n`);

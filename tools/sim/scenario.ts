@@ -1,4 +1,5 @@
 import postgres, { type Sql } from 'postgres';
+import { speak } from '../../supabase/functions/_shared/testing/realtime/audio.ts';
 import { CallSession, type EndReason, type RequestLog, type Turn } from './call.ts';
 import type { CallerInput } from './caller-input.ts';
 import { checkExpectations, type DbFacts } from './expectations.ts';
@@ -14,8 +15,10 @@ export type SimTarget = {
   toNumber: string;
   /** The database URL the stack reports; asked from the stack when absent. */
   stackDbUrl?: string;
+  /** The local Realtime API stand-in's test channel, for calls in realtime voice mode. */
+  realtime?: { standInUrl: string; standInCa: string };
   /** Pins the voice mode of every call (`--mode`); absent: the agent config's. */
-  mode?: 'gather' | 'relay';
+  mode?: Exclude<SimMode, 'config'>;
 };
 
 /** The outcome of one scenario; the README's JSON fields plus diagnostics. */
@@ -44,17 +47,20 @@ export function webhookUrls(functionsUrl: string): { voiceUrl: string; statusCal
  * expectation. Throws UnsafeDatabaseError (before touching anything) for a non-local database.
  * `options.sql` is an open connection the caller has already checked with assertLocalDatabase.
  */
-export async function playScenario(scenario: Scenario, target: SimTarget, options: { sql?: Sql; file?: string } = {}): Promise<ScenarioResult> {
+/** How the simulator answers: `config` lets the agent config choose; the others pin the mode on the Voice URL. */
+export type SimMode = 'config' | 'gather' | 'relay' | 'realtime';
+
+export async function playScenario(scenario: Scenario, target: SimTarget, options: { sql?: Sql; file?: string; mode?: SimMode; hoursSet?: boolean } = {}): Promise<ScenarioResult> {
   if (!options.sql) assertLocalDatabase(target.dbUrl, await stackDbUrls(target));
   const sql = options.sql ?? connect(target.dbUrl);
   try {
     await resetCaller(sql, scenario.caller);
-    const restoreHours = await applyGiven(sql, scenario);
+    const restoreHours = await applyGiven(sql, scenario, { hours: !options.hoursSet });
     try {
       const calls = [{ turns: scenario.turns, expect: scenario.expect }, ...(scenario.later_calls ?? [])];
       const played: PlayedCall[] = [];
       for (const [i, call] of calls.entries()) {
-        const one = await playCall({ ...scenario, turns: call.turns, expect: call.expect }, target, sql);
+        const one = await playCall({ ...scenario, turns: call.turns, expect: call.expect }, target, sql, options.mode ?? target.mode ?? 'config');
         played.push({ ...one, failures: i === 0 ? one.failures : one.failures.map((f) => `call ${i + 1}: ${f}`) });
       }
       const first = played[0]!;
@@ -77,13 +83,16 @@ export async function playScenario(scenario: Scenario, target: SimTarget, option
 type PlayedCall = { session: CallSession; conversationId: string | null; failures: string[] };
 
 /** One call of a scenario, from the caller's number as it is now, checked on its own. */
-async function playCall(scenario: Scenario, target: SimTarget, sql: Sql): Promise<PlayedCall> {
+async function playCall(scenario: Scenario, target: SimTarget, sql: Sql, mode: SimMode): Promise<PlayedCall> {
   const since = await databaseNow(sql);
+  const urls = webhookUrls(target.functionsUrl);
   const session = new CallSession({
-    ...webhookUrls(target.functionsUrl), authToken: target.authToken, accountSid: target.accountSid,
+    ...urls, authToken: target.authToken, accountSid: target.accountSid, realtime: target.realtime,
     from: scenario.caller, to: target.toNumber, dialResult: scenario.given.dial_result, whisper: scenario.given.whisper,
-    mode: target.mode,
+    mode: mode === 'config' ? undefined : mode,
   });
+  // Audio for every line is made before the call, as a caller knows what they will say.
+  if (mode === 'realtime') await Promise.all(scenario.turns.map((t) => ('say' in t ? speak(t.say) : null)));
   await playTurns(session, scenario.turns);
   let facts: (DbFacts & { conversationId: string | null }) | null = null;
   const dbFailures: string[] = [];
@@ -105,23 +114,59 @@ async function playCall(scenario: Scenario, target: SimTarget, sql: Sql): Promis
  * Plays a scenario file, or every *.json of a folder in name order, one call at a time (they
  * share the agent's hours override). A file that cannot be read or played is a failed result.
  */
-export async function playScenarioFiles(fileOrDir: string, target: SimTarget, onResult?: (result: ScenarioResult) => void): Promise<ScenarioResult[]> {
+export async function playScenarioFiles(fileOrDir: string, target: SimTarget, onResult?: (result: ScenarioResult) => void,
+  options: { mode?: SimMode; files?: string[]; concurrency?: number } = {}): Promise<ScenarioResult[]> {
   assertLocalDatabase(target.dbUrl, await stackDbUrls(target));
-  const sql = connect(target.dbUrl);
+  options = { ...options, mode: options.mode ?? target.mode };
+  const sql = connect(target.dbUrl, options.mode === 'realtime' ? 8 : 2);
   const results: ScenarioResult[] = [];
+  const play = async (loaded: Awaited<ReturnType<typeof loadScenarios>>[number], hoursSet = false): Promise<ScenarioResult> => {
+    if ('error' in loaded) return failedResult(loaded.file, loaded.file, loaded.error);
+    try {
+      return await playScenario(loaded.scenario, target, { sql, file: loaded.file, mode: options.mode, hoursSet });
+    } catch (error) {
+      return failedResult(loaded.scenario.name, loaded.file, messageOf(error));
+    }
+  };
   try {
-    for (const loaded of await loadScenarios(fileOrDir)) {
-      let result: ScenarioResult;
-      if ('error' in loaded) result = failedResult(loaded.file, loaded.file, loaded.error);
-      else {
+    let loaded = await loadScenarios(fileOrDir);
+    if (options.files) loaded = loaded.filter((l) => options.files!.some((f) => l.file.endsWith(f)));
+    if (options.mode !== 'realtime') {
+      for (const one of loaded) {
+        const result = await play(one);
+        results.push(result);
+        onResult?.(result);
+      }
+      return results;
+    }
+    // Streamed calls take real time (audio at real-time pace): calls that set the same business
+    // hours (and different callers) play at once.
+    const groups = new Map<string, typeof loaded>();
+    for (const one of loaded) {
+      const key = 'error' in one ? 'error' : JSON.stringify(one.scenario.given.hours ?? null);
+      groups.set(key, [...(groups.get(key) ?? []), one]);
+    }
+    for (const group of groups.values()) {
+      const seen = new Set<string>();
+      const batches: (typeof loaded)[] = [[]];
+      for (const one of group) {
+        const caller = 'error' in one ? one.file : one.scenario.caller;
+        if (seen.has(caller) || batches.at(-1)!.length >= (options.concurrency ?? 8)) (batches.push([]), seen.clear());
+        seen.add(caller);
+        batches.at(-1)!.push(one);
+      }
+      for (const batch of batches) {
+        const first = batch[0]!;
+        const restore = 'error' in first ? async () => {} : await applyGiven(sql, { ...first.scenario, given: { hours: first.scenario.given.hours } });
         try {
-          result = await playScenario(loaded.scenario, target, { sql, file: loaded.file });
-        } catch (error) {
-          result = failedResult(loaded.scenario.name, loaded.file, messageOf(error));
+          for (const result of await Promise.all(batch.map((one) => play(one, true)))) {
+            results.push(result);
+            onResult?.(result);
+          }
+        } finally {
+          await restore();
         }
       }
-      results.push(result);
-      onResult?.(result);
     }
   } finally {
     await sql.end();
@@ -132,9 +177,13 @@ export async function playScenarioFiles(fileOrDir: string, target: SimTarget, on
 /** Plays the turns in order; hangs up after the last one if the agent has not ended the call. */
 async function playTurns(session: CallSession, turns: ScenarioTurn[]): Promise<void> {
   await session.start();
-  for (const turn of turns) {
+  for (const [i, turn] of turns.entries()) {
     if (session.ended) return;
-    await session.send(callerInput(turn), { interruptAfterMs: turn.interrupt_after_ms });
+    // A line spoken over the agent: the answer before it is cut once that much of it has played.
+    const next = turns[i + 1];
+    const cutAfterMs = next && 'say' in next ? next.interrupt_after_ms : undefined;
+    const bargeIn = 'say' in turn && turn.interrupt_after_ms !== undefined;
+    await session.send(callerInput(turn), session.listening?.kind === 'stream' ? { cutAfterMs, bargeIn } : {});
   }
   await session.hangup();
 }
@@ -151,8 +200,8 @@ async function stackDbUrls(target: SimTarget): Promise<string[]> {
   return [(await stackStatus('dev')).db_url, (await stackStatus('test')).db_url];
 }
 
-function connect(dbUrl: string): Sql {
-  return postgres(dbUrl, { max: 2, onnotice: () => {}, connect_timeout: 5 });
+function connect(dbUrl: string, max = 2): Sql {
+  return postgres(dbUrl, { max, onnotice: () => {}, connect_timeout: 5 });
 }
 
 function failedResult(name: string, file: string, failure: string): ScenarioResult {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { stackStatus } from '../stack/status.ts';
 import type { SimTarget } from './scenario.ts';
 
@@ -19,7 +20,9 @@ export async function resolveTarget(profile: StackProfile = 'dev', env: NodeJS.P
     toNumber: status.twilio_number,
     stackDbUrl: status.db_url,
   };
+  const standIn = status.realtime_standin;
+  const realtime = standIn ? { standInUrl: standIn.url, standInCa: readFileSync(standIn.ca_file, 'utf8') } : undefined;
   const missing = Object.entries(target).filter(([, value]) => !value).map(([name]) => name);
   if (missing.length > 0) throw new Error(`the ${profile} stack reports no ${missing.join(', ')}`);
-  return { ...target, functionsUp: Boolean(env.SIM_FUNCTIONS_URL) || status.up.functions };
+  return { ...target, realtime, functionsUp: Boolean(env.SIM_FUNCTIONS_URL) || status.up.functions };
 }

@@ -49,6 +49,13 @@ describe('parseTwiml', () => {
     ]);
   });
 
+  it('tells a Media Stream from a ConversationRelay inside <Connect>', () => {
+    const [stream] = parseTwiml(doc('<Connect><Stream url="wss://x/twilio-media"><Parameter name="resume" value="1"/></Stream></Connect>'));
+    expect(stream).toEqual({ verb: 'Connect', stream: { url: 'wss://x/twilio-media', parameters: { resume: '1' } } });
+    const [relay] = parseTwiml(doc('<Connect action="https://x/a"><ConversationRelay url="wss://x/twilio-relay"/></Connect>'));
+    expect(relay).toMatchObject({ verb: 'ConnectRelay', url: 'wss://x/twilio-relay', action: 'https://x/a' });
+  });
+
   it('accepts an empty Response and ignores comments', () => {
     expect(parseTwiml('<Response><!-- nothing --></Response>')).toEqual([]);
   });
@@ -61,7 +68,7 @@ describe('parseTwiml', () => {
     ['two roots', '<Response/><Response/>', /single <Response>/],
     ['an unknown verb', doc('<Speak>hi</Speak>'), /unknown verb <Speak>/],
     ['a lower-case verb', doc('<say>hi</say>'), /unknown verb <say>/],
-    ["a Twilio noun the simulator does not run", doc('<Connect><Stream url="wss://x"/></Connect>'), /only <ConversationRelay>/],
+    ["a Twilio noun the simulator does not run", doc('<Connect><VirtualAgent connectorName="x"/></Connect>'), /only <ConversationRelay>/],
     ['a verb nested in Gather that Twilio forbids', doc('<Gather><Dial>+15550100001</Dial></Gather>'), /<Dial> as nested in <Gather>/],
     ['text directly in Response', doc('hello'), /unexpected text "hello"/],
     ['a Redirect without URL', doc('<Redirect/>'), /without a URL/],

@@ -16,6 +16,9 @@ export type Dial = { verb: 'Dial'; action?: string; method: HttpMethod; numbers:
 export type RecordVerb = { verb: 'Record'; action?: string; method: HttpMethod; maxLength: number; timeout: number; finishOnKey: string };
 export type Hangup = { verb: 'Hangup' };
 export type Reject = { verb: 'Reject'; reason: 'rejected' | 'busy' };
+/** `<Connect><Stream>`: a bidirectional Media Stream; the verbs after it run when the socket closes. */
+export type Connect = { verb: 'Connect'; stream: { url: string; parameters: Record<string, string> } };
+/** A TwiML verb the simulator can run. */
 /** `<Connect action><ConversationRelay url ...><Parameter/></ConversationRelay></Connect>`. */
 export type ConnectRelay = {
   verb: 'ConnectRelay'; action?: string; method: HttpMethod; url: string; welcomeGreeting?: string;
@@ -23,7 +26,7 @@ export type ConnectRelay = {
   attributes: Record<string, string>;
 };
 /** A TwiML verb the simulator can run. */
-export type Verb = Say | Play | Pause | Gather | Redirect | Dial | RecordVerb | Hangup | Reject | ConnectRelay;
+export type Verb = Say | Play | Pause | Gather | Redirect | Dial | RecordVerb | Hangup | Reject | ConnectRelay | Connect;
 
 /** A document Twilio would refuse: the caller hears "an application error has occurred". */
 export class TwimlError extends Error {
@@ -77,7 +80,11 @@ function toVerb(node: XmlNode): Verb {
     };
     case 'Hangup': return { verb: 'Hangup' };
     case 'Reject': return { verb: 'Reject', reason: attrs.reason === 'busy' ? 'busy' : 'rejected' };
-    case 'Connect': return toConnect(node);
+    case 'Connect': {
+      const noun = childrenOf(node)[0];
+      return noun && tagOf(noun) === 'Stream' && childrenOf(node).length === 1
+        ? { verb: 'Connect', stream: connectStream(node) } : toConnect(node);
+    }
     default: throw unknown(node, 'a verb of <Response>');
   }
 }
@@ -92,13 +99,33 @@ function toPrompt(node: XmlNode): Prompt {
   }
 }
 
+/** The <Stream> of a <Connect>: a wss (ws locally) URL without a query, and its <Parameter>s. */
+function connectStream(node: XmlNode): Connect['stream'] {
+  const nouns = childrenOf(node);
+  if (nouns.length !== 1 || tagOf(nouns[0]!) !== 'Stream') {
+    throw new TwimlError(`<Connect> must hold one <Stream> (the simulator plays no other), got ${nouns.map(describe).join(', ') || 'nothing'}`);
+  }
+  const stream = nouns[0]!;
+  const url = attrsOf(stream).url;
+  if (!url || !/^wss?:\/\//.test(url)) throw new TwimlError('<Stream> needs a ws(s):// url');
+  if (url.includes('?')) throw new TwimlError('<Stream> url may not carry a query string (use <Parameter>)');
+  const parameters: Record<string, string> = {};
+  for (const p of childrenOf(stream)) {
+    if (tagOf(p) !== 'Parameter') throw new TwimlError(`<Stream><${tagOf(p)}> is not a <Parameter>`);
+    const a = attrsOf(p);
+    if (!a.name) throw new TwimlError('<Parameter> without a name');
+    parameters[a.name] = a.value ?? '';
+  }
+  return { url, parameters };
+}
+
 // Twilio's ConversationRelay: `url` is required and must be a WebSocket URL; only <Language> and
 // <Parameter> may be nested.
 function toConnect(node: XmlNode): ConnectRelay {
   const attrs = attrsOf(node);
   const nouns = childrenOf(node);
   if (nouns.length !== 1 || tagOf(nouns[0]!) !== 'ConversationRelay') {
-    throw new TwimlError(`<Connect> must hold exactly one noun; the simulator plays only <ConversationRelay>, got ${nouns.map(describe).join(', ') || 'nothing'}`);
+    throw new TwimlError(`<Connect> must hold exactly one noun; the simulator plays only <ConversationRelay> and <Stream>, got ${nouns.map(describe).join(', ') || 'nothing'}`);
   }
   const relay = nouns[0]!;
   const r = attrsOf(relay);

@@ -41,6 +41,7 @@ export async function down(layout: StackLayout, wipe = false): Promise<void> {
   await stopService(layout, 'dashboard');
   await stopService(layout, 'worker');
   await stopService(layout, 'twilio-api');
+  await stopService(layout, 'realtime-api');
   await stopService(layout, 'functions');
   stopPostgres(layout);
   if (!wipe) return;

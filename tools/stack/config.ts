@@ -29,6 +29,8 @@ export interface StackLayout {
   dashboardPort: number;
   /** The local stand-in for Twilio's REST API (outbound callbacks), when no real account is set. */
   twilioApiPort: number;
+  /** The local stand-in for the OpenAI Realtime API (wss), when no OpenAI key is set. */
+  realtimeApiPort: number;
   /**
    * Where the bench's scripted LLM listens (`npm run bench -- --mode relay`); the stack's
    * functions allow it as a provider base URL (LLM_BASE_URL_ALLOWLIST), and nothing else on loopback.
@@ -39,9 +41,9 @@ export interface StackLayout {
   dashboardUrl: string;
 }
 
-const ports: Record<Profile, { pg: number; functions: number; dashboard: number; twilioApi: number; benchLlm: number }> = {
-  dev: { pg: 54322, functions: 54321, dashboard: 54330, twilioApi: 54331, benchLlm: 54332 },
-  test: { pg: 54422, functions: 54421, dashboard: 54430, twilioApi: 54431, benchLlm: 54432 },
+const ports: Record<Profile, { pg: number; functions: number; dashboard: number; twilioApi: number; realtimeApi: number; benchLlm: number }> = {
+  dev: { pg: 54322, functions: 54321, dashboard: 54330, twilioApi: 54331, realtimeApi: 54332, benchLlm: 54333 },
+  test: { pg: 54422, functions: 54421, dashboard: 54430, twilioApi: 54431, realtimeApi: 54432, benchLlm: 54433 },
 };
 
 /**
@@ -103,7 +105,8 @@ export function stackLayout(profile: Profile, isolated?: { name: string; pgPort:
   const offset = portOffset();
   const base = ports[profile];
   const p = { pg: isolated?.pgPort ?? base.pg + offset, functions: base.functions + offset,
-    dashboard: base.dashboard + offset, twilioApi: base.twilioApi + offset, benchLlm: base.benchLlm + offset };
+    dashboard: base.dashboard + offset, twilioApi: base.twilioApi + offset, realtimeApi: base.realtimeApi + offset,
+    benchLlm: base.benchLlm + offset };
   const clusterDir = clusterHome(dir, name);
   return {
     profile,
@@ -116,6 +119,7 @@ export function stackLayout(profile: Profile, isolated?: { name: string; pgPort:
     functionsPort: p.functions,
     dashboardPort: p.dashboard,
     twilioApiPort: p.twilioApi,
+    realtimeApiPort: p.realtimeApi,
     benchLlmPort: p.benchLlm,
     dbUrl: `postgresql://postgres:postgres@127.0.0.1:${p.pg}/postgres`,
     functionsUrl: `http://127.0.0.1:${p.functions}/functions/v1`,

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { repoRoot, type StackLayout } from './config.ts';
 import { pidAlive, portOpen, portTakenError, run, urlHealthy, waitFor } from './proc.ts';
 import { localSecrets, readEnvFile, roleKey } from './secrets.ts';
+import { standInEnv, standInTls, usesLocalRealtime } from './realtime-standin.ts';
 
-export type Service = 'functions' | 'dashboard' | 'worker' | 'twilio-api';
+export type Service = 'functions' | 'dashboard' | 'worker' | 'twilio-api' | 'realtime-api';
 
 const pidFile = (layout: StackLayout, service: Service) => join(layout.dir, `${service}.pid`);
 
@@ -39,6 +40,7 @@ export function functionsEnv(layout: StackLayout): Record<string, string> {
   const envLocal = readEnvFile();
   return {
     ...(usesLocalTwilioApi(envLocal) ? { TWILIO_API_BASE_URL: `http://127.0.0.1:${layout.twilioApiPort}` } : {}),
+    ...(usesLocalRealtime(envLocal) ? standInEnv(layout) : {}),
     // Tests' relay calls: a caller's silence counts after 2.5 s and no time is spent "speaking".
     ...(layout.profile === 'test' ? { RELAY_SILENCE_MS: '2500', RELAY_SPEECH_MS_PER_CHAR: '0', RELAY_QUIET_MS: '300' } : {}),
     ...envLocal,
@@ -102,7 +104,23 @@ async function claimPort(layout: StackLayout, service: Service, port: number): P
   if (await portOpen(port)) throw portTakenError(port, service);
 }
 
+/** The local Realtime API stand-in (only without an OpenAI key in .env.local); before the functions. */
+export async function startRealtimeStandIn(layout: StackLayout): Promise<void> {
+  if (!usesLocalRealtime() || readPid(layout, 'realtime-api')) return;
+  await claimPort(layout, 'realtime-api', layout.realtimeApiPort);
+  const tls = standInTls(layout);
+  startDetached(layout, 'realtime-api', deno, ['run', '-A', '--config', 'supabase/functions/deno.json',
+    'supabase/functions/_shared/testing/realtime/server.ts'], { SUPABASE_DB_URL: layout.dbUrl,
+    REALTIME_STANDIN_PORT: String(layout.realtimeApiPort), REALTIME_STANDIN_CERT: tls.cert,
+    REALTIME_STANDIN_KEY: tls.key, DENO_NO_UPDATE_CHECK: '1' });
+  await waitFor('realtime-api', async () => {
+    if (!readPid(layout, 'realtime-api')) throw diedDuringStart(layout, 'realtime-api');
+    return portOpen(layout.realtimeApiPort);
+  }, 60_000);
+}
+
 export async function startFunctions(layout: StackLayout): Promise<void> {
+  await startRealtimeStandIn(layout);
   const health = `${layout.functionsUrl}/health`;
   if (readPid(layout, 'functions') && (await urlHealthy(health))) return;
   await claimPort(layout, 'functions', layout.functionsPort);

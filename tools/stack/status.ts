@@ -1,9 +1,11 @@
 /** What `npm run stack:status` prints, also used by the simulator and the tests to find a stack. */
+import { existsSync } from 'node:fs';
 import { stackLayout, type Profile } from './config.ts';
 import { localSecrets } from './secrets.ts';
 import { urlHealthy } from './proc.ts';
 import { postgresUp } from './postgres.ts';
 import { readPid } from './services.ts';
+import { standInCaFile, usesLocalRealtime } from './realtime-standin.ts';
 
 export interface StackStatus {
   profile: Profile;
@@ -15,6 +17,8 @@ export interface StackStatus {
   twilio_number: string;
   /** The Postgres cluster's files (outside the clone when run as root). */
   data_dir: string;
+  /** The local Realtime API stand-in (wss) and its CA certificate file, when realtime calls use it. */
+  realtime_standin: { url: string; ca_file: string } | null;
   up: { postgres: boolean; functions: boolean; worker: boolean; dashboard: boolean };
 }
 
@@ -38,6 +42,8 @@ export async function stackStatus(profile: Profile = 'dev'): Promise<StackStatus
     twilio_account_sid: secrets.twilio_account_sid,
     twilio_number: secrets.twilio_number,
     data_dir: layout.pgData,
+    realtime_standin: usesLocalRealtime() && existsSync(standInCaFile(layout))
+      ? { url: `https://127.0.0.1:${layout.realtimeApiPort}`, ca_file: standInCaFile(layout) } : null,
     up: { postgres, functions, worker: readPid(layout, 'worker') !== null, dashboard },
   };
 }

@@ -53,6 +53,8 @@ async function main(): Promise<number> {
     TEST_TWILIO_API_URL: `http://127.0.0.1:${layout.twilioApiPort}`,
     DENO_NO_UPDATE_CHECK: '1',
     SHARED_SCENARIOS_DIR: extraScenarios ?? '',
+    TEST_REALTIME_STANDIN_URL: s.realtime_standin?.url ?? '',
+    TEST_REALTIME_STANDIN_CA: s.realtime_standin?.ca_file ?? '',
   };
   const bin = (name: string) => join(repoRoot, 'node_modules/.bin', name);
   const results: [Suite, boolean][] = [];

@@ -9,6 +9,8 @@ import type { WebhookRequest } from './webhook.ts';
 import { callbackGreeting } from '../jobs/callbacks/greeting.ts';
 import { campaignGreeting } from './campaign.ts';
 import { withDisclosures } from '../compliance/greeting.ts';
+import { realtimeKey } from './realtime/link.ts';
+import { streamTwiml } from './realtime/twiml.ts';
 
 /** The greeting for this caller: the returning greeting with their first name when we know it. */
 export function greetingFor(agent: AgentConfig, customer: Customer | null, returning: boolean): string {
@@ -34,20 +36,30 @@ export async function answerCall(rt: Runtime, w: WebhookRequest): Promise<string
   await store.recordGreeting(rt.sql, params.callSid, greeting);
   // Announced: the announcement is the condition, and it has just been said.
   if (started.config.recording_mode === 'announce') await store.recordConsent(rt.sql, params.callSid, 'announced');
-  if (voiceModeFor(started.config, w.query) === 'relay') {
+  const urls = webhookUrls(rt.config.publicFunctionsUrl);
+  const mode = voiceModeFor(started.config, w.query);
+  if (mode === 'realtime') {
+    // The month's AI budget spent: relay's turns then run on the offline engine (see budget.ts).
+    const reason = !realtimeKey(rt.config.env) ? 'no OpenAI key'
+      : await rt.budget.exhausted(started.config.id) ? 'AI budget spent' : null;
+    if (!reason) return streamTwiml(urls, false);
+    rt.log.warn('realtime voice unavailable; the call continues in relay mode', { call_sid: params.callSid, reason });
+    await store.recordStreamHandoff(rt.sql, params.callSid, 'fallback', reason);
+  }
+  if (mode !== 'gather') {
     return relayTwiml(rt.config.publicFunctionsUrl, started.config, { greeting, hints: await relayHints(rt) });
   }
-  return listen(greeting, 1, started.config, webhookUrls(rt.config.publicFunctionsUrl));
+  return listen(greeting, 1, started.config, urls);
 }
 
 /**
- * The voice mode of a new call: the number's Voice URL may pin one (`?mode=gather`), else the
- * agent config's. `realtime` is answered as relay until its bridge exists. Asking for recording
- * consent runs in the gather turn (its yes/no step), so those calls stay turn by turn.
+ * The voice mode of a new call: the number's Voice URL may pin one (`?mode=realtime`, signed with
+ * the request), else the agent config's. Asking for recording consent runs in the gather turn
+ * (its yes/no step), so those calls stay turn by turn. A realtime call without its key, or whose
+ * Realtime session fails, continues in relay mode.
  */
 export function voiceModeFor(agent: AgentConfig, query: URLSearchParams): VoiceMode {
   if (agent.recording_mode === 'ask') return 'gather';
   const pinned = query.get('mode');
-  const mode = (VOICE_MODES as readonly string[]).includes(pinned ?? '') ? pinned as VoiceMode : agent.voice_mode ?? 'gather';
-  return mode === 'realtime' ? 'relay' : mode;
+  return (VOICE_MODES as readonly string[]).includes(pinned ?? '') ? pinned as VoiceMode : agent.voice_mode ?? 'gather';
 }

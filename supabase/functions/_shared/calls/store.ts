@@ -25,6 +25,7 @@ export interface TurnSnapshot {
   conversation: { id: string; call_sid: string; direction: 'inbound' | 'outbound'; from_number: string; to_number: string;
     state: Record<string, unknown>; last_turn: number; ended_at: string | null; transferred_to: string | null;
     recording_consent?: 'announced' | 'given' | 'declined' | null;
+    stream_handoff?: StreamHandoff | null;
     voice_mode?: 'gather' | 'relay' | 'realtime' | null };
   customer: Customer | null;
   /** The version of the call's config and the team; they come only when the caller's is stale. */
@@ -52,6 +53,12 @@ export interface RecordedTurn {
   committed?: { callback?: CommittedTask; message?: CommittedTask };
   /** The call's language after this turn ('en', 'es'), when the brain has said. */
   language?: string | null;
+}
+
+/** What a call does when its media stream closes (realtime voice mode). */
+export interface StreamHandoff {
+  next: 'resume' | 'fallback' | 'transfer' | 'hangup';
+  reason: string | null;
 }
 
 /** What the caller did this turn, as stored. `event` turns (a dial that ended) have no caller row. */
@@ -112,6 +119,14 @@ export const store = {
 
   recordPrivacyRequest: (sql: Sql, callSid: string, kind: 'erasure' | 'do_not_call') =>
     one<{ ok: boolean; reason?: string }>(sql`select public.record_privacy_request(${callSid}, ${kind}) as r`),
+
+  recordStreamHandoff: (sql: Sql, callSid: string, next: StreamHandoff['next'], reason: string | null) =>
+    sql`select public.record_stream_handoff(${callSid}, ${next}, ${reason})`.then(() => undefined),
+
+  /** The knowledge base's article titles, for a model's instructions. */
+  knowledgeTopics: (sql: Sql, limit = 30) =>
+    sql<{ title: string }[]>`select title from public.knowledge_articles where active order by title limit ${limit}`
+      .then((rows) => rows.map((r) => r.title)),
 
   /** Up to 100 phrases, comma-separated: active articles' tags and active team members' first names. */
   speechHints: async (sql: Sql) =>

@@ -6,6 +6,10 @@ export interface WebhookUrls {
   /** The warm transfer's whisper for the member, and their answer to it; `callSid` is the caller's call. */
   whisper(callSid: string): string;
   whisperAnswer(callSid: string): string;
+  /** The Media Streams socket (ws/wss; Twilio takes no query string here). */
+  mediaStream(): string;
+  /** What Twilio requests when the media stream closes (the verb after </Connect>). */
+  afterStream(): string;
 }
 
 export function webhookUrls(publicBase: string): WebhookUrls {
@@ -19,6 +23,8 @@ export function webhookUrls(publicBase: string): WebhookUrls {
     recording: () => url('twilio-status/recording'),
     whisper: (callSid) => url('twilio-status/whisper', { call: callSid }),
     whisperAnswer: (callSid) => url('twilio-status/whisper-answer', { call: callSid }),
+    mediaStream: () => `${publicBase.replace(/^http/, 'ws')}/twilio-media`,
+    afterStream: () => url('twilio-media/after'),
   };
 }
 

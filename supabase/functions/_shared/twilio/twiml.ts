@@ -52,6 +52,13 @@ export const twiml = {
   dial: (opts: { action: string; callerId?: string; timeout?: number; whisperUrl?: string }, number: string) =>
     element('Dial', { action: opts.action, method: 'POST', callerId: opts.callerId, timeout: opts.timeout ?? 20 },
       element('Number', opts.whisperUrl ? { url: opts.whisperUrl, method: 'POST' } : {}, escapeXml(number))),
+  /**
+   * A bidirectional Media Stream. Twilio takes no query string on a stream URL, so what the
+   * session needs travels as <Parameter>s; when the socket closes, the verb after </Connect> runs.
+   */
+  connectStream: (url: string, parameters: Record<string, string>) =>
+    element('Connect', {}, element('Stream', { url },
+      Object.entries(parameters).map(([name, value]) => element('Parameter', { name, value })).join(''))),
   record: (opts: { action: string; maxLength?: number }) =>
     element('Record', { action: opts.action, method: 'POST', maxLength: opts.maxLength ?? 120, playBeep: true,
       finishOnKey: '#' }),

@@ -1,0 +1,4 @@
+import { serveFunction } from '../_shared/runtime/serve.ts';
+import { createHandler } from './handler.ts';
+
+serveFunction(createHandler);
