@@ -151,8 +151,9 @@ export class CallSession {
    */
   async update(twimlXml: string | null, documentUrl: string): Promise<Turn | null> {
     if (this.ended || !this.startedAt) return null;
-    // A relay session is cut off: Twilio closes its socket and runs the new TwiML instead.
+    // A relay session or a media stream is cut off: Twilio closes its socket and runs the new TwiML instead.
     if (this.waiting?.kind === 'relay') this.waiting.link.close();
+    if (this.waiting?.kind === 'stream') await this.waiting.stream.stop();
     this.waiting = null;
     if (twimlXml === null) {
       this.ended = this.transferred ? 'transfer' : 'agent_hangup';
