@@ -1,8 +1,8 @@
 /**
  * The conversation regression suite as a test: the simulator plays every scripted call (ours in
  * tests/scenarios and tests/calls/scenarios, and the extra set where a machine has one) against
- * the running test stack, as Twilio would, and every expectation must hold. `npm test` also plays them through `npm run call`
- * to check the CLI.
+ * the running test stack, as Twilio would, and every expectation must hold. `npm test` also plays
+ * them through `npm run call` to check the CLI.
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
