@@ -9,6 +9,7 @@ import {
   removeDoNotCall, updatePrivacySettings,
 } from '../../web/src/lib/server/queries/privacy.ts';
 import { ADMIN, MEMBER, rolledBack, testDb, type Sql } from '../dashboard/fixtures.ts';
+import { auditClerkSignIn } from '../../web/src/lib/server/sign-ins.ts';
 
 const url = process.env.TEST_DB_URL;
 
@@ -86,5 +87,25 @@ describe.skipIf(!url)('privacy in the dashboard', () => {
     expect(result.left).toBe(0);
     expect(result.audit.map((a) => a.action)).toEqual(expect.arrayContaining(['customer.erase', 'customer.export']));
     expect(JSON.stringify(result.audit)).not.toMatch(/Ola Export|ola@export|555302/);
+  });
+});
+
+describe.skipIf(!url)('the audit log sees exports and Clerk sign-ins', () => {
+  let sql: Sql;
+  beforeAll(() => {
+    sql = testDb(url!);
+  });
+  afterAll(() => sql.end());
+
+  it('a Clerk session signs in once in the audit log, however many requests it makes', async () => {
+    const sid = `sess_${Math.random().toString(36).slice(2, 12)}`;
+    const claims = claimsFor(MEMBER, { sid });
+    await auditClerkSignIn(sql, claims);
+    await auditClerkSignIn(sql, claims);
+    // A second dashboard process has not seen it: the database still keeps it to one.
+    await asUser(sql, claims, (tx) => tx`select public.audit_session_sign_in(${sid})`);
+    const rows = await sql<{ actor: string; detail: Record<string, string> }[]>`
+      select actor, detail from audit_log where action = 'session.sign_in' and detail ->> 'session' = ${sid}`;
+    expect(rows).toEqual([{ actor: MEMBER, detail: { via: 'clerk', session: sid } }]);
   });
 });

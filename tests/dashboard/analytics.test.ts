@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUser, claimsFor } from '../../web/src/lib/server/db.ts';
-import { dailyFigures, latencyPercentiles, monthToDate, rangeDays, toCsv, type DayFigures } from '../../web/src/lib/server/queries/analytics.ts';
+import { dailyFigures, firstWordPercentiles, latencyPercentiles, monthToDate, rangeDays, toCsv, type DayFigures } from '../../web/src/lib/server/queries/analytics.ts';
 import { MEMBER, placeCall, testDb, type Sql } from './fixtures.ts';
 import { skipWithout } from '../support/stack-env.ts';
 
@@ -66,6 +66,19 @@ describe.skipIf(skipWithout({ TEST_DB_URL: url }))('analytics from the rollup an
     expect(m.budget_usd).toBe(Number(budget));
     expect(m.spent_usd).toBeGreaterThanOrEqual(0.5);
     expect(m.projected_usd).toBeGreaterThanOrEqual(m.spent_usd - 0.01);
+  });
+
+  it('time to first word: percentiles of the streamed replies, as the database has them', async () => {
+    await placeCall(sql, { turns: [{ caller: 'hours?', agent: 'Nine to six.', latencyMs: 1400, firstTokenMs: 280 }] });
+    const p = await asUser(sql, member, (tx) => firstWordPercentiles(tx, 7));
+    const [direct] = await sql<{ n: number; p50: number }[]>`
+      select count(*)::int as n, round(percentile_cont(0.5) within group (order by first_token_ms))::float8 as p50
+      from messages where role = 'agent' and first_token_ms is not null
+        and created_at >= ((now() at time zone public.business_timezone())::date - 6)::timestamp at time zone public.business_timezone()`;
+    expect(p.turns).toBe(direct!.n);
+    expect(p.turns).toBeGreaterThan(0);
+    expect(p.p50).toBe(direct!.p50);
+    expect(p.p50!).toBeLessThanOrEqual(p.p99!);
   });
 
   it('a stranger gets empty figures', async () => {

@@ -268,6 +268,8 @@ describe.skipIf(skipWithout({ TEST_DB_URL: dbUrl }))('dashboard in the browser',
       const csv = readFileSync((await bulk.path())!, 'utf8').trim().split('\r\n');
       expect(csv[0]).toBe('name,company,phone_number,email,lead_status,lead_score,deal_value_usd,owner_name,need,timeline,next_action,next_action_at,call_count,last_call_at');
       expect(csv).toHaveLength(3);
+      const [audited] = await sql<{ detail: unknown }[]>`select detail from audit_log where action = 'leads.export' order by id desc limit 1`;
+      expect(audited?.detail).toEqual({ count: 2 });
       expect(csv[1].startsWith(`${tag} Best,'=cmd(),'+1555`)).toBe(true); // no cell starts a formula, numbers included
       expect(csv[1]).toContain(',contacted,90,2500.5,Jordan Lee,');
       expect(csv[2].startsWith(`${tag} Low,Low Co,`)).toBe(true);
@@ -436,6 +438,10 @@ describe.skipIf(skipWithout({ TEST_DB_URL: dbUrl }))('dashboard in the browser',
     expect(csv[0]).toBe('day,total_calls,escalations,avg_duration_seconds,avg_sentiment,total_cost_usd,cost_per_call,latency_p50,latency_p95,source');
     expect(csv).toHaveLength(8);
     expect(Number(csv[7].split(',')[1])).toBeGreaterThanOrEqual(1);
+    // The export is in the audit log, with the member and the range, nothing more.
+    const [audited] = await sql<{ detail: unknown }[]>`select detail from audit_log
+      where action = 'analytics.export' and actor = ${MEMBER} order by id desc limit 1`;
+    expect(audited?.detail).toEqual({ days: 7 });
     await ctx.close();
   });
 
@@ -534,6 +540,26 @@ describe.skipIf(skipWithout({ TEST_DB_URL: dbUrl }))('dashboard in the browser',
         await sql`update public.scheduled_tasks set status = 'cancelled' where id = ${taskId}`;
       }
       await finish(sql, live.callSid, 30);
+      expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('the calls list shows a new call and its outcome as they happen, without a reload', async () => {
+    const { ctx, page } = await signIn(browser, dash.url, MEMBER);
+    try {
+      await page.goto(`${dash.url}/calls`);
+      await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+      const number = `+1555016${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
+      const row = page.locator('tbody tr', { hasText: number });
+      expect(await row.count()).toBe(0);
+      const live = await startCall(sql, number);
+      await expect.poll(() => row.count(), { timeout: 3000 }).toBe(1);
+      const during = (await row.textContent())!;
+      await finish(sql, live.callSid, 42);
+      await expect.poll(async () => (await row.textContent())!, { timeout: 3000 }).not.toBe(during);
+      expect(await row.textContent()).toMatch(/0:42|42 ?s/);
       expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     } finally {
       await ctx.close();

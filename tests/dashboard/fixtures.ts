@@ -28,6 +28,8 @@ export interface Turn {
   caller: string;
   agent: string;
   latencyMs?: number;
+  /** A streamed reply's first words (relay, realtime). */
+  firstTokenMs?: number;
   tools?: string[];
   costUsd?: number;
   actions?: Record<string, unknown>;
@@ -51,7 +53,8 @@ export async function greet(sql: Sql, callSid: string, text = 'Thanks for callin
 }
 
 export async function turn(sql: Sql, callSid: string, n: number, t: Turn): Promise<void> {
-  const meta = { latency_ms: t.latencyMs ?? 420, provider: 'local', tools: t.tools ?? [], cost_usd: t.costUsd ?? 0.0012 };
+  const meta = { latency_ms: t.latencyMs ?? 420, provider: 'local', tools: t.tools ?? [], cost_usd: t.costUsd ?? 0.0012,
+    ...(t.firstTokenMs === undefined ? {} : { first_token_ms: t.firstTokenMs, voice_mode: 'relay' }) };
   await asService(sql, (tx) => tx`
     select public.record_turn(${callSid}, ${n}, ${tx.json({ kind: 'speech', text: t.caller })}, ${t.agent},
       ${tx.json(meta)}, ${tx.json({})}, ${tx.json((t.actions ?? {}) as never)})

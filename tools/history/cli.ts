@@ -5,6 +5,7 @@
  * call's rows are moved to that time (the history's clock), and each day's analytics rollup is
  * refreshed. Callers use +1555077NNNN, so a re-run replaces the history instead of doubling it.
  *   --days N (30)  --per-day N (6 on a weekday)  --seed N (1)  --profile dev|test  --remove (only delete)
+ *   --today YYYY-MM-DD (the history's clock: the last day it fills; default today in the business's zone)
  */
 import postgres from 'postgres';
 import { profileFrom } from '../stack/config.ts';
@@ -22,6 +23,16 @@ function option(name: string, fallback: number): number {
   return v;
 }
 
+/** `--today YYYY-MM-DD`: the day the history ends on; not after the business's today (calls cannot be in the future). */
+function clockOption(now: string): string {
+  const i = process.argv.indexOf('--today');
+  if (i < 0) return now;
+  const day = String(process.argv[i + 1] ?? '');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw new Error('--today needs a date, YYYY-MM-DD');
+  if (day > now) throw new Error(`--today ${day} is after the business's today (${now}): a history cannot hold future calls`);
+  return day;
+}
+
 async function main(): Promise<void> {
   const profile = profileFrom(process.argv);
   const target = await resolveTarget(profile);
@@ -32,7 +43,8 @@ async function main(): Promise<void> {
     const removed = await removeHistory(sql, HISTORY_NUMBER_PREFIX);
     if (removed) console.log(`removed ${removed} earlier history calls`);
     if (process.argv.includes('--remove')) return;
-    const [{ today }] = await sql<{ today: string }[]>`select to_char(now() at time zone public.business_timezone(), 'YYYY-MM-DD') as today`;
+    const [{ now }] = await sql<{ now: string }[]>`select to_char(now() at time zone public.business_timezone(), 'YYYY-MM-DD') as now`;
+    const today = clockOption(now);
     const plan = planHistory({ today, days: Math.min(option('days', 30), 90), perWeekday: option('per-day', 6), seed: option('seed', 1) });
     console.log(`playing ${plan.length} calls over ${option('days', 30)} days through ${target.functionsUrl}`);
     const outcomes: Record<string, number> = {};

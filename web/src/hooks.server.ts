@@ -3,6 +3,7 @@ import { redirect, type Handle, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { services, startServices } from '$lib/server/app';
 import { identify, memberFor } from '$lib/server/auth';
+import { auditClerkSignIn } from '$lib/server/sign-ins';
 import { cspAdditions, withAdditions } from '$lib/server/csp';
 
 export const init: ServerInit = async () => {
@@ -30,6 +31,7 @@ const authenticate: Handle = async ({ event, resolve }) => {
   if (claims) {
     event.locals.member = await memberFor(sql, claims);
     if (!event.locals.member) event.locals.outsider = claims.sub;
+    else if (cfg.clerk) await auditClerkSignIn(sql, claims);
   }
   return resolve(event);
 };

@@ -99,20 +99,27 @@ export function dailyFigures(tx: Tx, days: number): Promise<DayFigures[]> {
   `;
 }
 
-export async function latencyPercentiles(tx: Tx, days: number): Promise<LatencyPercentiles> {
+/** Percentiles of one per-reply timing over the range: the whole answer, or the first words of a streamed one. */
+async function replyPercentiles(tx: Tx, days: number, column: 'latency_ms' | 'first_token_ms'): Promise<LatencyPercentiles> {
   const [row] = await tx<LatencyPercentiles[]>`
     select count(*)::int8 as turns,
-      round(percentile_cont(0.5) within group (order by latency_ms))::float8 as p50,
-      round(percentile_cont(0.9) within group (order by latency_ms))::float8 as p90,
-      round(percentile_cont(0.95) within group (order by latency_ms))::float8 as p95,
-      round(percentile_cont(0.99) within group (order by latency_ms))::float8 as p99
+      round(percentile_cont(0.5) within group (order by ${tx(column)}))::float8 as p50,
+      round(percentile_cont(0.9) within group (order by ${tx(column)}))::float8 as p90,
+      round(percentile_cont(0.95) within group (order by ${tx(column)}))::float8 as p95,
+      round(percentile_cont(0.99) within group (order by ${tx(column)}))::float8 as p99
     from public.messages
-    where role = 'agent' and latency_ms is not null
+    where role = 'agent' and ${tx(column)} is not null
       and created_at >= ((now() at time zone public.business_timezone())::date - ${days - 1}::int)::timestamp
                         at time zone public.business_timezone()
   `;
   return row;
 }
+
+/** From the caller's last word to the whole answer being ready (gather) or stored (streamed modes). */
+export const latencyPercentiles = (tx: Tx, days: number) => replyPercentiles(tx, days, 'latency_ms');
+
+/** Time to first word: from the caller's last word to the agent's first words (relay and realtime replies). */
+export const firstWordPercentiles = (tx: Tx, days: number) => replyPercentiles(tx, days, 'first_token_ms');
 
 export async function monthToDate(tx: Tx): Promise<MonthToDate> {
   const [row] = await tx<MonthToDate[]>`

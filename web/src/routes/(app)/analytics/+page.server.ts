@@ -1,7 +1,7 @@
 import { services } from '$lib/server/app';
 import { asUser } from '$lib/server/db';
 import { requireMember } from '$lib/server/guard';
-import { RANGES, dailyFigures, latencyPercentiles, monthToDate, rangeDays } from '$lib/server/queries/analytics';
+import { RANGES, dailyFigures, firstWordPercentiles, latencyPercentiles, monthToDate, rangeDays } from '$lib/server/queries/analytics';
 import { insights } from '$lib/server/queries/insights';
 import type { PageServerLoad } from './$types';
 
@@ -13,6 +13,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     ranges: RANGES,
     daily: await dailyFigures(tx, days),
     latency: await latencyPercentiles(tx, days),
+    firstWord: await firstWordPercentiles(tx, days),
     month: await monthToDate(tx),
     insights: await insights(tx, days),
   }));

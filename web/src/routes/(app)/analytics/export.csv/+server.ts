@@ -8,7 +8,11 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ locals, url }) => {
   const member = requireMember(locals);
   const days = rangeDays(url.searchParams);
-  const rows = await asUser(services().sql, member.claims, (tx) => dailyFigures(tx, days));
+  const rows = await asUser(services().sql, member.claims, async (tx) => {
+    const figures = await dailyFigures(tx, days);
+    await tx`select public.audit_event('analytics.export', null, null, ${tx.json({ days } as never)})`;
+    return figures;
+  });
   const last = rows.at(-1)?.day ?? 'today';
   return new Response(toCsv(rows), {
     headers: {

@@ -12,7 +12,12 @@ export const GET: RequestHandler = async ({ locals, url }) => {
   const member = requireMember(locals);
   const ids = [...new Set(url.searchParams.getAll('id'))];
   if (ids.length === 0 || ids.length > 500 || !ids.every((id) => uuid.test(id))) error(400, 'Tick the leads to export (at most 500).');
-  const rows = await asUser(services().sql, member.claims, (tx) => leadsByIds(tx, ids));
+  // The export and its audit entry commit together (the entry holds the count, no personal data).
+  const rows = await asUser(services().sql, member.claims, async (tx) => {
+    const found = await leadsByIds(tx, ids);
+    await tx`select public.audit_event('leads.export', 'customers', null, ${tx.json({ count: found.length } as never)})`;
+    return found;
+  });
   const day = new Date().toISOString().slice(0, 10);
   return new Response(leadsCsv(rows), {
     headers: {
