@@ -1,15 +1,15 @@
 /**
  * The conversation regression suite as a test: the simulator plays every scripted call (ours in
- * tests/scenarios, and the extra set where a machine has one) against the running test stack, as
- * Twilio would, and every expectation must hold. `npm test` also plays them through `npm run call`
- * to check the CLI.
+ * tests/scenarios and tests/calls/scenarios, and the extra set where a machine has one) against
+ * the running test stack, as Twilio would, and every expectation must hold. `npm test` also plays
+ * them through `npm run call` to check the CLI.
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../tools/stack/config.ts';
 import { playScenarioFiles, type SimTarget } from '../tools/sim/scenario.ts';
-import { extraScenarioDir, ownScenarioDir } from '../tools/test/scenario-dirs.ts';
+import { callScenarioDir, extraScenarioDir, ownScenarioDir } from '../tools/test/scenario-dirs.ts';
 import { skipWithout } from './support/stack-env.ts';
 
 const env = process.env;
@@ -38,11 +38,14 @@ const REALTIME_SUBSET = ['01-faq-company-location.json', '15-callback-friday-hal
   '400-barge-in-starter-then-callback.json', '401-barge-in-greeting-then-person.json'];
 
 const extra = extraScenarioDir();
-const folders = extra ? [ownScenarioDir, extra] : [ownScenarioDir];
+// tests/calls/scenarios: flows of the call layer (warm transfer, meetings) that the local engine's
+// own scenario test, which plays tests/scenarios through the brain alone, cannot run.
+const folders = [ownScenarioDir, callScenarioDir, ...(extra ? [extra] : [])];
 
-// Every scenario means the same in every voice mode: our own play in both, an extra set in relay
-// here and in gather through the CLI (tools/test/run.ts).
-const plays = folders.flatMap((dir) => (dir === ownScenarioDir ? ['relay', 'gather'] as const : ['relay'] as const)
+// Every scenario means the same in every voice mode: our own (warm transfers included) play in
+// both, an extra set in relay here and in gather through the CLI (tools/test/run.ts).
+const bothModes = new Set([ownScenarioDir, callScenarioDir]);
+const plays = folders.flatMap((dir) => (bothModes.has(dir) ? ['relay', 'gather'] as const : ['relay'] as const)
   .map((mode) => ({ dir, mode })));
 
 describe.skipIf(skipWithout({ TEST_FUNCTIONS_URL: env.TEST_FUNCTIONS_URL, TEST_DB_URL: env.TEST_DB_URL,

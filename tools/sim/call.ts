@@ -10,6 +10,8 @@ import { heardAfter, RELAY_REPLY_TIMEOUT_MS, RELAY_SILENCE_WAIT_MS } from './rel
 export type EndReason = 'transfer' | 'agent_hangup' | 'caller_hangup' | 'rejected' | 'error';
 /** What happens to the dialled leg of a <Dial>. */
 export type DialResult = 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
+/** The team member's answer to a warm transfer's whisper. */
+export type WhisperAction = 'accept' | 'decline' | 'silent';
 /** One exchange: the caller's input (null for the greeting), every <Say> answering it, and the wait before the first audio. */
 export type Turn = { caller: string | null; agent: string; latency_ms: number };
 /** One webhook request the call made. */
@@ -24,9 +26,13 @@ export type CallOptions = {
   from: string;
   to: string;
   dialResult?: DialResult;
+  /** What the team member does after a warm transfer's whisper: press 1 (accept, the default), another key, or nothing. */
+  whisper?: WhisperAction;
   /** Answer deadline per webhook (Twilio: 15 s). */
   timeoutMs?: number;
   callSid?: string;
+  /** 'outbound-api' for a call placed through the Calls API (the simulator plays the callee). */
+  direction?: 'inbound' | 'outbound-api';
   /** The Realtime stand-in's test channel, needed to play a <Connect><Stream>. */
   realtime?: { standInUrl: string; standInCa: string };
   /** Pins the voice mode on the Voice URL (`?mode=`); absent: the agent config decides. */
@@ -79,6 +85,8 @@ export class CallSession {
   error: string | null = null;
   /** The number of the last <Dial>. */
   dialed: string | null = null;
+  /** What the team member heard before each warm transfer (the whisper's <Say> text). */
+  readonly whispers: string[] = [];
   statusCallback: { status: number; latency_ms: number } | { error: string } | null = null;
   /** Relay: what the agent said unprompted (a silence prompt while the caller paused), in order. */
   readonly unprompted: string[] = [];
@@ -134,6 +142,33 @@ export class CallSession {
       if (!outcome.params && !actionOnEmpty) return this.run(waiting.rest, waiting.docUrl, turn);
       const doc = await this.fetchDocument('action', resolveUrl(waiting.verb.action ?? waiting.docUrl, waiting.docUrl), waiting.verb.method, outcome.params ?? {}, turn);
       await this.run(doc.verbs, doc.url, turn);
+    });
+  }
+
+  /**
+   * The Calls API changed the live call: new TwiML runs at once in place of whatever the call was
+   * doing (a waiting <Gather> is abandoned), or `null` ends the call. Returns what was said.
+   */
+  async update(twimlXml: string | null, documentUrl: string): Promise<Turn | null> {
+    if (this.ended || !this.startedAt) return null;
+    // A relay session or a media stream is cut off: Twilio closes its socket and runs the new TwiML instead.
+    if (this.waiting?.kind === 'relay') this.waiting.link.close();
+    if (this.waiting?.kind === 'stream') await this.waiting.stream.stop();
+    this.waiting = null;
+    if (twimlXml === null) {
+      this.ended = this.transferred ? 'transfer' : 'agent_hangup';
+      await this.sendStatusCallback();
+      return null;
+    }
+    return this.playTurn('[call updated]', async (turn) => {
+      let verbs: Verb[];
+      try {
+        verbs = parseTwiml(twimlXml);
+      } catch (error) {
+        if (error instanceof TwimlError) throw new CallFailure(`invalid TwiML in the call update: ${error.message}`);
+        throw error;
+      }
+      await this.run(verbs, documentUrl, turn);
     });
   }
 
@@ -193,7 +228,12 @@ export class CallSession {
         case 'Dial': {
           this.dialed = verb.numbers[0] ?? null;
           const result = this.options.dialResult ?? 'completed';
-          if (result === 'completed') this.transferred = true;
+          const whisperUrl = verb.whisperUrls[0];
+          // An answered leg with a whisper connects only if the member takes the call; Twilio still
+          // reports the leg as completed, so the action must tell the two apart itself.
+          const taken = result === 'completed' && whisperUrl
+            ? await this.playWhisper(resolveUrl(whisperUrl, docUrl), verb, turn) : true;
+          if (result === 'completed' && taken) this.transferred = true;
           if (!verb.action) break;
           const doc = await this.fetchDocument('action', resolveUrl(verb.action, docUrl), verb.method, {
             DialCallStatus: result,
@@ -230,6 +270,43 @@ export class CallSession {
       }
     }
     this.end(this.transferred ? 'transfer' : 'agent_hangup');
+  }
+
+  /** Plays the member's leg of a warm transfer; true when they take the call (its TwiML ends without a hangup). */
+  private async playWhisper(url: string, dial: Extract<Verb, { verb: 'Dial' }>, turn: TurnInProgress): Promise<boolean> {
+    const params: Record<string, string> = { AccountSid: this.options.accountSid, CallSid: newSid('CA'),
+      ParentCallSid: this.callSid, From: dial.callerId ?? this.options.to, To: dial.numbers[0] ?? '', CallStatus: 'in-progress',
+      Direction: 'outbound-dial', ApiVersion: '2010-04-01' };
+    const action = this.options.whisper ?? 'accept';
+    let target: { url: string; extra: Record<string, string> } | null = { url, extra: {} };
+    for (let documents = 0; target && documents < 5; documents++) {
+      if (++turn.documents > MAX_DOCUMENTS_PER_TURN) throw new CallFailure('too many documents in the whisper');
+      const answer = await sendWebhook({ url: target.url, method: 'POST', params: { ...params, ...target.extra },
+        authToken: this.options.authToken, timeoutMs: this.options.timeoutMs });
+      this.requests.push({ purpose: 'action', method: 'POST', url: target.url, status: answer.status, latency_ms: answer.latency_ms });
+      if (answer.status < 200 || answer.status > 299) throw new CallFailure(`HTTP ${answer.status} from the whisper ${pathOf(target.url)}`);
+      let verbs: Verb[];
+      try {
+        verbs = parseTwiml(answer.body);
+      } catch (error) {
+        if (error instanceof TwimlError) throw new CallFailure(`invalid TwiML in the whisper: ${error.message}`);
+        throw error;
+      }
+      target = null;
+      for (const v of verbs) {
+        if (v.verb === 'Say') this.whispers.push(v.text);
+        if (v.verb === 'Hangup' || v.verb === 'Reject') return false;
+        if (v.verb === 'Gather') {
+          v.prompts.forEach((p) => p.verb === 'Say' && this.whispers.push(p.text));
+          const digits = action === 'accept' ? '1' : action === 'decline' ? '9' : '';
+          if (!digits && !v.actionOnEmptyResult) continue;
+          target = { url: resolveUrl(v.action ?? answer.url, answer.url), extra: digits ? { Digits: digits } : {} };
+          break;
+        }
+      }
+    }
+    // The whisper's TwiML ran to its end without hanging up: Twilio connects the two calls.
+    return true;
   }
 
   /** `<Connect><Stream>`: Twilio opens the socket; the agent speaks first (the greeting, or a resumed call's silence). */
@@ -472,7 +549,7 @@ export class CallSession {
 
   private baseParams(): Record<string, string> {
     const { accountSid, from, to } = this.options;
-    return { AccountSid: accountSid, CallSid: this.callSid, From: from, To: to, Caller: from, Called: to, Direction: 'inbound', ApiVersion: '2010-04-01' };
+    return { AccountSid: accountSid, CallSid: this.callSid, From: from, To: to, Caller: from, Called: to, Direction: this.options.direction ?? 'inbound', ApiVersion: '2010-04-01' };
   }
 }
 

@@ -10,6 +10,8 @@ export type CallTranscript = {
   /** The application error that failed the call, if any. */
   error: string | null;
   statusCallback: { status: number } | { error: string } | null;
+  /** What the team member heard before a warm transfer. */
+  whispers?: readonly string[];
 };
 
 /** What the database held after the call. */
@@ -44,6 +46,7 @@ export function checkExpectations(scenario: Scenario, call: CallTranscript, fact
 
   const expect = scenario.expect;
   if (expect.greeting) failures.push(...matchAll(expect.greeting, call.turns[0]?.agent ?? '', 'greeting'));
+  if (expect.whisper) failures.push(...matchAll(expect.whisper, (call.whispers ?? []).join(' '), 'whisper'));
   if (expect.ended !== undefined) {
     const allowed = [expect.ended].flat();
     if (!allowed.includes(call.ended as never)) failures.push(`ended: expected ${allowed.join(' or ')}, got ${call.ended ?? 'nothing'}`);

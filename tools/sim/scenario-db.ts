@@ -41,6 +41,7 @@ function sameDatabaseKey(dbUrl: string): string {
 export async function resetCaller(sql: Sql, phone: string): Promise<void> {
   await sql.begin(async (tx) => {
     await tx`delete from scheduled_tasks where phone_number = ${phone}`;
+    await tx`delete from meetings where attendee_phone = ${phone}`;
     await tx`delete from conversations where from_number = ${phone}`;
     await tx`delete from customers where phone_number = ${phone}`;
   });

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { DialResult } from './call.ts';
+import type { DialResult, WhisperAction } from './call.ts';
 
 /** How a scenario expects the call to end. */
 export type EndedExpectation = 'transfer' | 'agent_hangup' | 'caller_hangup';
@@ -16,7 +16,8 @@ export type GivenCustomer = Partial<Record<(typeof CUSTOMER_FIELDS)[number], str
 export type Scenario = {
   name: string;
   caller: string;
-  given: { hours?: 'open' | 'closed'; customer?: GivenCustomer; dial_result?: DialResult };
+  /** whisper: what the team member does after a warm transfer's whisper (press 1 = accept, the default). */
+  given: { hours?: 'open' | 'closed'; customer?: GivenCustomer; dial_result?: DialResult; whisper?: WhisperAction };
   turns: ScenarioTurn[];
   expect: CallExpect;
   /**
@@ -34,6 +35,8 @@ export type CallExpect = {
   scheduled_task?: { task_type: string; local_time?: string };
   greeting?: string[];
   messages_min?: number;
+  /** Regular expressions the team member's whisper must all match. */
+  whisper?: string[];
 };
 /** Another call from the scenario's caller. */
 export type LaterCall = { turns: ScenarioTurn[]; expect: CallExpect };
@@ -60,7 +63,8 @@ export function parseScenario(json: unknown): Scenario {
   need(typeof s.caller === 'string' && /^\+[1-9][0-9]{6,14}$/.test(s.caller), 'caller: an E.164 number');
   const given = isObject(s.given) ? s.given : {};
   need(s.given === undefined || isObject(s.given), 'given: an object');
-  onlyKeys(given, ['hours', 'customer', 'dial_result'], 'given.', problems);
+  onlyKeys(given, ['hours', 'customer', 'dial_result', 'whisper'], 'given.', problems);
+  need(given.whisper === undefined || ['accept', 'decline', 'silent'].includes(given.whisper as string), 'given.whisper: accept, decline or silent');
   need(given.hours === undefined || given.hours === 'open' || given.hours === 'closed', 'given.hours: "open" or "closed"');
   need(given.dial_result === undefined || DIAL_RESULTS.includes(given.dial_result as string), `given.dial_result: one of ${DIAL_RESULTS.join(', ')}`);
   if (given.customer !== undefined) {
@@ -90,7 +94,7 @@ function checkCall(s: Record<string, unknown>, prefix: string, problems: string[
   (Array.isArray(s.turns) ? s.turns : []).forEach((turn, i) => checkTurn(turn, `${prefix}turns[${i}]`, problems));
   const expect = isObject(s.expect) ? s.expect : {};
   need(s.expect === undefined || isObject(s.expect), `${prefix}expect: an object`);
-  onlyKeys(expect, ['ended', 'transfer_to', 'escalated', 'customer', 'scheduled_task', 'greeting', 'messages_min'], `${prefix}expect.`, problems);
+  onlyKeys(expect, ['ended', 'transfer_to', 'escalated', 'customer', 'scheduled_task', 'greeting', 'messages_min', 'whisper'], `${prefix}expect.`, problems);
   const endings = expect.ended === undefined ? [] : [expect.ended].flat();
   need(endings.every((e) => ENDINGS.includes(e as string)), `${prefix}expect.ended: one or a list of ${ENDINGS.join(', ')}`);
   need(expect.transfer_to === undefined || typeof expect.transfer_to === 'string', `${prefix}expect.transfer_to: a string`);
@@ -100,6 +104,7 @@ function checkCall(s: Record<string, unknown>, prefix: string, problems: string[
   need(task === undefined || (isObject(task) && typeof task.task_type === 'string' && (task.local_time === undefined || /^\d\d:\d\d$/.test(String(task.local_time)))), `${prefix}expect.scheduled_task: { task_type, local_time "HH:MM" }`);
   need(expect.messages_min === undefined || Number.isInteger(expect.messages_min), `${prefix}expect.messages_min: an integer`);
   checkPatterns(expect.greeting, `${prefix}expect.greeting`, problems);
+  checkPatterns(expect.whisper, `${prefix}expect.whisper`, problems);
 }
 
 function checkTurn(turn: unknown, where: string, problems: string[]): void {

@@ -88,7 +88,8 @@ async function playCall(scenario: Scenario, target: SimTarget, sql: Sql, mode: S
   const urls = webhookUrls(target.functionsUrl);
   const session = new CallSession({
     ...urls, authToken: target.authToken, accountSid: target.accountSid, realtime: target.realtime,
-    from: scenario.caller, to: target.toNumber, dialResult: scenario.given.dial_result, mode: mode === 'config' ? undefined : mode,
+    from: scenario.caller, to: target.toNumber, dialResult: scenario.given.dial_result, whisper: scenario.given.whisper,
+    mode: mode === 'config' ? undefined : mode,
   });
   // Audio for every line is made before the call, as a caller knows what they will say.
   if (mode === 'realtime') await Promise.all(scenario.turns.map((t) => ('say' in t ? speak(t.say) : null)));

@@ -39,12 +39,12 @@ describe('parseTwiml', () => {
 
   it('reads Redirect, Dial (text or nested Number) and Record', () => {
     expect(parseTwiml(doc(`<Redirect method="POST">next?n=1</Redirect>
-      <Dial action="/dial" timeout="20" callerId="+15550100000"><Number>+15550100001</Number></Dial>
+      <Dial action="/dial" timeout="20" callerId="+15550100000"><Number url="/whisper">+15550100001</Number></Dial>
       <Dial> +15550100002 </Dial>
       <Record action="rec" maxLength="120" finishOnKey="#"/>`))).toEqual([
       { verb: 'Redirect', url: 'next?n=1', method: 'POST' },
-      { verb: 'Dial', action: '/dial', method: 'POST', numbers: ['+15550100001'], timeout: 20, callerId: '+15550100000' },
-      { verb: 'Dial', action: undefined, method: 'POST', numbers: ['+15550100002'], timeout: 30, callerId: undefined },
+      { verb: 'Dial', action: '/dial', method: 'POST', numbers: ['+15550100001'], whisperUrls: ['/whisper'], timeout: 20, callerId: '+15550100000' },
+      { verb: 'Dial', action: undefined, method: 'POST', numbers: ['+15550100002'], whisperUrls: [], timeout: 30, callerId: undefined },
       { verb: 'Record', action: 'rec', method: 'POST', maxLength: 120, timeout: 5, finishOnKey: '#' },
     ]);
   });

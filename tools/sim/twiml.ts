@@ -11,7 +11,8 @@ export type Gather = {
   finishOnKey: string; numDigits?: number; actionOnEmptyResult: boolean; prompts: Prompt[];
 };
 export type Redirect = { verb: 'Redirect'; url: string; method: HttpMethod };
-export type Dial = { verb: 'Dial'; action?: string; method: HttpMethod; numbers: string[]; timeout: number; callerId?: string };
+/** `whisperUrls[i]`: the <Number url> TwiML run for the person answering numbers[i] before connecting. */
+export type Dial = { verb: 'Dial'; action?: string; method: HttpMethod; numbers: string[]; whisperUrls: (string | null)[]; timeout: number; callerId?: string };
 export type RecordVerb = { verb: 'Record'; action?: string; method: HttpMethod; maxLength: number; timeout: number; finishOnKey: string };
 export type Hangup = { verb: 'Hangup' };
 export type Reject = { verb: 'Reject'; reason: 'rejected' | 'busy' };
@@ -68,7 +69,11 @@ function toVerb(node: XmlNode): Verb {
       if (!url) throw new TwimlError('<Redirect> without a URL');
       return { verb: 'Redirect', url, method: methodOf(attrs) };
     }
-    case 'Dial': return { verb: 'Dial', action: attrs.action, method: methodOf(attrs), numbers: dialNumbers(node), timeout: intOf(attrs.timeout, 30), callerId: attrs.callerId };
+    case 'Dial': {
+      const nouns = childrenOf(node).filter((child) => tagOf(child) === 'Number');
+      return { verb: 'Dial', action: attrs.action, method: methodOf(attrs), numbers: dialNumbers(node),
+        whisperUrls: nouns.map((noun) => attrsOf(noun).url ?? null), timeout: intOf(attrs.timeout, 30), callerId: attrs.callerId };
+    }
     case 'Record': return {
       verb: 'Record', action: attrs.action, method: methodOf(attrs), maxLength: intOf(attrs.maxLength, 3600),
       timeout: intOf(attrs.timeout, 5), finishOnKey: attrs.finishOnKey ?? '1234567890*#',

@@ -133,14 +133,16 @@ export async function startFunctions(layout: StackLayout): Promise<void> {
 
 /**
  * The jobs worker: the same drain as the jobs-worker function, in a loop (LISTEN on `jobs`).
- * Without a real Twilio account, outbound callbacks go to a local stand-in of Twilio's REST API.
+ * Without a real Twilio account, outbound calls go to a local stand-in of Twilio's Calls API that
+ * plays the callee.
  */
 export async function startWorker(layout: StackLayout): Promise<void> {
   const env = functionsEnv(layout);
   if (usesLocalTwilioApi() && !readPid(layout, 'twilio-api')) {
     await claimPort(layout, 'twilio-api', layout.twilioApiPort);
-    startDetached(layout, 'twilio-api', deno, ['run', '-A', '--config', 'supabase/functions/deno.json',
-      'supabase/functions/_shared/testing/fake_twilio_api.ts'], { ...env, FAKE_TWILIO_PORT: String(layout.twilioApiPort) });
+    // The simulator plays the callee of every call placed through this stand-in (tools/sim/callee).
+    startDetached(layout, 'twilio-api', join(repoRoot, 'node_modules/.bin/tsx'), ['tools/sim/callee/server.ts'],
+      { ...env, FAKE_TWILIO_PORT: String(layout.twilioApiPort) });
     await waitFor('twilio-api', () => portOpen(layout.twilioApiPort), 30_000);
   }
   if (readPid(layout, 'worker')) return;

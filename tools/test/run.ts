@@ -50,6 +50,7 @@ async function main(): Promise<number> {
     TEST_TWILIO_AUTH_TOKEN: s.twilio_auth_token,
     TEST_TWILIO_ACCOUNT_SID: s.twilio_account_sid,
     TEST_TWILIO_NUMBER: s.twilio_number,
+    TEST_TWILIO_API_URL: `http://127.0.0.1:${layout.twilioApiPort}`,
     DENO_NO_UPDATE_CHECK: '1',
     SHARED_SCENARIOS_DIR: extraScenarios ?? '',
     TEST_REALTIME_STANDIN_URL: s.realtime_standin?.url ?? '',

@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
 import { repoRoot } from '../stack/config.ts';
 
 export const ownScenarioDir = join(repoRoot, 'tests', 'scenarios');
+/** Call-layer flows (warm transfer, meetings) that need the whole call path, not the brain alone. */
+export const callScenarioDir = join(repoRoot, 'tests', 'calls', 'scenarios');
 
 /** SHARED_SCENARIOS_DIR, or ../shared/scenarios beside the clone, when that folder exists; else null. */
 export function extraScenarioDir(env: NodeJS.ProcessEnv = process.env): string | null {

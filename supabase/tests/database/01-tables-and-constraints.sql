@@ -6,7 +6,8 @@ select tables_are('public', array[
   'team_members', 'customers', 'agent_configs', 'conversations', 'messages',
   'scheduled_tasks', 'knowledge_articles', 'call_analytics', 'jobs', 'notifications', 'automation_settings',
   'do_not_call', 'area_code_time_zones', 'call_recordings', 'audit_log', 'data_requests', 'retention_runs',
-  'lead_status_changes', 'scorecard_targets', 'satisfaction_surveys', 'rate_limit_windows'
+  'lead_status_changes', 'scorecard_targets', 'satisfaction_surveys', 'rate_limit_windows',
+  'campaigns', 'campaign_leads', 'meetings'
 ]);
 
 select is_empty(

@@ -7,6 +7,7 @@ import { listen } from './render.ts';
 import { webhookUrls } from './urls.ts';
 import type { WebhookRequest } from './webhook.ts';
 import { callbackGreeting } from '../jobs/callbacks/greeting.ts';
+import { campaignGreeting } from './campaign.ts';
 import { withDisclosures } from '../compliance/greeting.ts';
 import { realtimeKey } from './realtime/link.ts';
 import { streamTwiml } from './realtime/twiml.ts';
@@ -25,9 +26,12 @@ export async function answerCall(rt: Runtime, w: WebhookRequest): Promise<string
   rt.lastKnown.agent = started.config;
   rt.lastKnown.team = started.team;
   // A callback the worker placed: its Voice URL names the task, so the agent says why it calls.
-  const callbackId = params.direction.startsWith('outbound') ? w.query.get('callback') : null;
+  const outbound = params.direction.startsWith('outbound');
+  const callbackId = outbound ? w.query.get('callback') : null;
+  const leadId = outbound ? w.query.get('campaign_lead') : null;
   const greeting = withDisclosures((callbackId &&
     await callbackGreeting(rt.sql, started.config, callbackId, params.callSid)) ||
+    (leadId && await campaignGreeting(rt.sql, started.config, started.customer, leadId, params.callSid)) ||
     greetingFor(started.config, started.customer, started.returning), started.config);
   await store.recordGreeting(rt.sql, params.callSid, greeting);
   // Announced: the announcement is the condition, and it has just been said.

@@ -38,12 +38,15 @@ export function renderTurn(
   agent: Pick<AgentConfig, 'voice' | 'language'>,
   urls: WebhookUrls,
   businessNumber: string,
+  callSid?: string,
 ): string {
   const voice = voiceOf(agent);
   if (actions.transfer) {
+    // A warm transfer: the member hears who is calling and why, and presses 1 to take the call.
     return document(
       twiml.say(reply, voice),
-      twiml.dial({ action: urls.dialAction(n), callerId: businessNumber || undefined }, actions.transfer.phone),
+      twiml.dial({ action: urls.dialAction(n), callerId: businessNumber || undefined,
+        whisperUrl: callSid ? urls.whisper(callSid) : undefined }, actions.transfer.phone),
     );
   }
   if (actions.hangup) return document(twiml.say(reply, voice), twiml.hangup());

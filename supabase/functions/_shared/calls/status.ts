@@ -21,8 +21,8 @@ export async function callStatus(rt: Runtime, w: WebhookRequest): Promise<string
 export async function dialEnded(rt: Runtime, w: WebhookRequest): Promise<string> {
   const status = w.params.dialCallStatus ?? 'failed';
   const n = Number(w.query.get('n') ?? '0');
-  await store.recordDialResult(rt.sql, w.params.callSid, status, w.params.dialCallDuration ?? null);
-  if (status === 'completed' || status === 'answered') return document(twiml.hangup());
+  const dial = await store.recordWarmDialResult(rt.sql, w.params.callSid, status, w.params.dialCallDuration ?? null);
+  if (dial.answered) return document(twiml.hangup());
   const urls = webhookUrls(rt.config.publicFunctionsUrl);
   if (n < 1) {
     // The fallback transfer (database was down): nobody answered, so offer a voicemail.
@@ -30,7 +30,7 @@ export async function dialEnded(rt: Runtime, w: WebhookRequest): Promise<string>
       voiceOf(rt.lastKnown.agent ?? { voice: 'Polly.Joanna-Neural', language: 'en-US' })),
       twiml.record({ action: urls.recording() }), twiml.hangup());
   }
-  return document(twiml.redirect(urls.turn(n + 1, { dial: status })));
+  return document(twiml.redirect(urls.turn(n + 1, { dial: dial.transfer_status })));
 }
 
 /** A message recorded by the caller (the fallback path): kept as a task for the team. */

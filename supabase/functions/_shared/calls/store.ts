@@ -102,6 +102,11 @@ export const store = {
   recordDialResult: (sql: Sql, callSid: string, status: string, durationSeconds: number | null) =>
     one<Record<string, unknown>>(sql`select public.record_dial_result(${callSid}, ${status}, ${durationSeconds}) as r`),
 
+  /** The <Dial> action, where a leg the member did not take (no 1 after the whisper) is not answered. */
+  recordWarmDialResult: (sql: Sql, callSid: string, status: string, durationSeconds: number | null) =>
+    one<{ answered: boolean; transfer_status: string; whisper: string }>(sql`select public.record_warm_dial_result(
+      ${callSid}, ${status}, ${durationSeconds}) as r`),
+
   recordVoicemail: (sql: Sql, v: { callSid: string; from: string; recordingUrl: string; durationSeconds: number | null }) =>
     one<Record<string, unknown>>(sql`select public.record_voicemail(${v.callSid}, ${v.from}, ${v.recordingUrl},
       ${v.durationSeconds}) as r`),

@@ -12,6 +12,8 @@ import { webhookUrls } from './urls.ts';
 import { relayHints, relayTwiml } from './relay/answer.ts';
 import { withinBudget } from '../budget/budget.ts';
 import type { WebhookRequest } from './webhook.ts';
+import { meetingTurn } from '../meetings/flow.ts';
+import { meetingDeps } from '../meetings/runtime.ts';
 import { callLanguage, notice } from '../compliance/notices.ts';
 import { privacyStep } from './privacy.ts';
 
@@ -93,12 +95,13 @@ export async function takeTurn(rt: Runtime, w: WebhookRequest): Promise<string> 
     const replayed = await store.recordTurn(rt.sql, { callSid: w.params.callSid, turn: n, input: stored, reply: '',
       meta: {} as TurnResult['meta'], state: snap.conversation.state ?? {}, actions: {} });
     return renderTurn(replayed.reply, replayed.actions, n, speakingIn(snap.config, replayed.language),
-      webhookUrls(rt.config.publicFunctionsUrl), w.params.to);
+      webhookUrls(rt.config.publicFunctionsUrl), w.params.to, w.params.callSid);
   }
   const ctx = contextFrom(snap, rt, n, input, dial);
   const privacy = await privacyStep(rt, snap, ctx, Boolean(dial));
   const agent = await withinBudget(rt.budget, snap.config);
-  const result = privacy.result ?? guardTransfer(await rt.brain(agent).turn(ctx, servicesFor(rt)), ctx);
+  const result = privacy.result ?? await meetingTurn(meetingDeps(rt), ctx) ??
+    guardTransfer(await rt.brain(agent).turn(ctx, servicesFor(rt)), ctx);
   // A caller who spoke card or bank details hears why they were left out.
   const reply = [
     w.redactions.length ? notice('cardWarning', callLanguage(ctx.state, snap.config.language, w.params.speechResult)) : '',
@@ -117,5 +120,5 @@ export async function takeTurn(rt: Runtime, w: WebhookRequest): Promise<string> 
     return relayTwiml(rt.config.publicFunctionsUrl, snap.config, { greeting: recorded.reply, hints: await relayHints(rt) });
   }
   return renderTurn(recorded.reply, recorded.actions, n, speakingIn(snap.config, recorded.language),
-    webhookUrls(rt.config.publicFunctionsUrl), w.params.to);
+    webhookUrls(rt.config.publicFunctionsUrl), w.params.to, w.params.callSid);
 }

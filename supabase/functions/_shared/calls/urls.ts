@@ -3,6 +3,9 @@ export interface WebhookUrls {
   turn(n: number, extra?: Record<string, string>): string;
   dialAction(n: number): string;
   recording(): string;
+  /** The warm transfer's whisper for the member, and their answer to it; `callSid` is the caller's call. */
+  whisper(callSid: string): string;
+  whisperAnswer(callSid: string): string;
   /** The Media Streams socket (ws/wss; Twilio takes no query string here). */
   mediaStream(): string;
   /** What Twilio requests when the media stream closes (the verb after </Connect>). */
@@ -18,6 +21,8 @@ export function webhookUrls(publicBase: string): WebhookUrls {
     turn: (n, extra = {}) => url('twilio-turn', { n: String(n), ...extra }),
     dialAction: (n) => url('twilio-status/dial', { n: String(n) }),
     recording: () => url('twilio-status/recording'),
+    whisper: (callSid) => url('twilio-status/whisper', { call: callSid }),
+    whisperAnswer: (callSid) => url('twilio-status/whisper-answer', { call: callSid }),
     mediaStream: () => `${publicBase.replace(/^http/, 'ws')}/twilio-media`,
     afterStream: () => url('twilio-media/after'),
   };

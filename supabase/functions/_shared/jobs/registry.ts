@@ -5,6 +5,8 @@ import { notify } from './notify/handler.ts';
 import { crmSync } from './crm/handler.ts';
 import { placeCallback } from './callbacks/handler.ts';
 import { probe } from './probe.ts';
+import { dialCampaign } from './campaigns/dialer.ts';
+import { meetingInvite } from './meetings/invite.ts';
 import { deleteRecording, startRecording } from './recordings/handler.ts';
 import { sendSatisfactionSurvey } from './satisfaction/handler.ts';
 import { closeIdleCall } from './idle/handler.ts';
@@ -14,6 +16,8 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = Object.freeze(
   notify,
   crm_sync: crmSync,
   place_callback: placeCallback,
+  dial_campaign: dialCampaign,
+  meeting_invite: meetingInvite,
   start_recording: startRecording,
   delete_recording: deleteRecording,
   satisfaction_sms: sendSatisfactionSurvey,

@@ -22,6 +22,12 @@ export interface PlacedCall {
   params: Record<string, string>;
 }
 
+/** A `POST .../Calls/{Sid}.json`: new TwiML for a live call, or its end. */
+export interface CallUpdateRequest {
+  sid: string;
+  params: Record<string, string>;
+}
+
 export interface StartedRecording {
   sid: string;
   callSid: string;
@@ -38,6 +44,7 @@ export interface SentMessage {
 export interface FakeTwilioApi {
   readonly url: string;
   readonly calls: PlacedCall[];
+  readonly updates: CallUpdateRequest[];
   readonly recordings: StartedRecording[];
   /** Recording sids deleted through the API, in order. */
   readonly deletedRecordings: string[];
@@ -65,6 +72,7 @@ function randomSid(prefix: string): string {
 /** Starts the stand-in on 127.0.0.1 (`port` 0: a free one). */
 export function startFakeTwilioApi(accountSid: string, authToken: string, port = 0): FakeTwilioApi {
   const calls: PlacedCall[] = [];
+  const updates: CallUpdateRequest[] = [];
   const recordings: StartedRecording[] = [];
   const deletedRecordings: string[] = [];
   const messages: SentMessage[] = [];
@@ -74,6 +82,19 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
     req.headers.get('authorization') === `Basic ${btoa(`${accountSid}:${authToken}`)}` && account === accountSid;
   const server = Deno.serve({ hostname: '127.0.0.1', port, onListen: () => {} }, async (req) => {
     const path = new URL(req.url).pathname;
+    const update = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(path);
+    if (update && req.method === 'POST') {
+      if (req.headers.get('authorization') !== `Basic ${btoa(`${accountSid}:${authToken}`)}`) {
+        return twilioError(401, 20003, 'Authenticate');
+      }
+      const call = calls.find((c) => c.sid === update[2]);
+      if (!call) return twilioError(404, 20404, `The requested resource ${path} was not found`);
+      const params = Object.fromEntries(new URLSearchParams(await req.text()));
+      updates.push({ sid: call.sid, params });
+      return Response.json({ sid: call.sid, account_sid: accountSid, to: call.to, from: call.from,
+        status: params.Status === 'completed' ? 'completed' : 'in-progress', direction: 'outbound-api',
+        api_version: '2010-04-01' });
+    }
     const recording = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/(CA[0-9a-f]{32})\/Recordings\.json$/.exec(path);
     const recordingSid = /^\/2010-04-01\/Accounts\/([^/]+)\/Recordings\/(RE[0-9a-f]{32})\.json$/.exec(path);
     if (recording || recordingSid) {
@@ -206,6 +227,7 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     calls,
+    updates,
     recordings,
     deletedRecordings,
     messages,

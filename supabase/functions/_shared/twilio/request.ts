@@ -38,6 +38,8 @@ export interface VoiceParams {
   dialCallDuration?: number;
   recordingUrl?: string;
   recordingDuration?: number;
+  /** Answering-machine detection's verdict (human, machine_end_beep, fax, ...). */
+  answeredBy?: string;
   recordingSid?: string;
   recordingStatus?: string;
 }
@@ -127,6 +129,7 @@ export function voiceParams(form: TwilioForm): VoiceParams {
     recordingUrl: form.get('RecordingUrl') || undefined,
     handoffData: form.get('HandoffData') || undefined,
     recordingDuration: optionalNumber(form.get('RecordingDuration')),
+    answeredBy: form.get('AnsweredBy') || undefined,
     recordingSid: form.get('RecordingSid') || undefined,
     recordingStatus: form.get('RecordingStatus') || undefined,
   };

@@ -35,9 +35,10 @@ export const twiml = {
   pause: (seconds: number) => element('Pause', { length: seconds }),
   hangup: () => element('Hangup'),
   redirect: (url: string) => element('Redirect', { method: 'POST' }, escapeXml(url)),
-  gather: (opts: { action: string; language: string; timeout?: number; hints?: string }, inner: string) =>
+  gather: (opts: { action: string; language: string; timeout?: number; hints?: string; input?: string;
+    actionOnEmptyResult?: boolean }, inner: string) =>
     element('Gather', {
-      input: 'speech dtmf',
+      input: opts.input ?? 'speech dtmf',
       action: opts.action,
       method: 'POST',
       language: opts.language,
@@ -45,10 +46,12 @@ export const twiml = {
       timeout: opts.timeout ?? 6,
       numDigits: 1,
       hints: opts.hints,
+      actionOnEmptyResult: opts.actionOnEmptyResult,
     }, inner),
-  dial: (opts: { action: string; callerId?: string; timeout?: number }, number: string) =>
+  /** `whisperUrl`: TwiML Twilio runs for the person dialled before the caller is connected. */
+  dial: (opts: { action: string; callerId?: string; timeout?: number; whisperUrl?: string }, number: string) =>
     element('Dial', { action: opts.action, method: 'POST', callerId: opts.callerId, timeout: opts.timeout ?? 20 },
-      element('Number', {}, escapeXml(number))),
+      element('Number', opts.whisperUrl ? { url: opts.whisperUrl, method: 'POST' } : {}, escapeXml(number))),
   /**
    * A bidirectional Media Stream. Twilio takes no query string on a stream URL, so what the
    * session needs travels as <Parameter>s; when the socket closes, the verb after </Connect> runs.

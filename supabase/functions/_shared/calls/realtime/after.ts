@@ -18,6 +18,7 @@ export async function afterStream(rt: Runtime, w: WebhookRequest): Promise<strin
     greeting: snap.history.find((h) => h.role === 'agent')?.content ?? null,
     agent: snap.config,
     businessNumber: w.params.to,
+    callSid: w.params.callSid,
     relay: { publicBase: rt.config.publicFunctionsUrl, hints: c.stream_handoff?.next === 'fallback' ? await relayHints(rt) : '' },
   }, webhookUrls(rt.config.publicFunctionsUrl));
 }

@@ -26,6 +26,8 @@ export interface AfterStream {
   greeting: string | null;
   agent: AgentConfig;
   businessNumber: string;
+  /** The caller's call: a transfer is warm (the member hears the whisper and presses 1), as in the other modes. */
+  callSid?: string;
   /** The functions' public base URL and speech hints, for a fallback into relay mode. */
   relay: { publicBase: string; hints: string };
 }
@@ -35,8 +37,8 @@ export function afterStreamTwiml(a: AfterStream, urls: WebhookUrls): string {
   switch (a.handoff?.next) {
     case 'transfer':
       if (a.transferredTo) {
-        return document(twiml.dial({ action: urls.dialAction(a.lastTurn), callerId: a.businessNumber || undefined },
-          a.transferredTo));
+        return document(twiml.dial({ action: urls.dialAction(a.lastTurn), callerId: a.businessNumber || undefined,
+          whisperUrl: a.callSid ? urls.whisper(a.callSid) : undefined }, a.transferredTo));
       }
       return document(twiml.hangup());
     case 'hangup':

@@ -43,7 +43,10 @@ export async function relayAction(rt: Runtime, w: WebhookRequest): Promise<strin
       const to = snap.conversation.transferred_to;
       if (!to) return fallbackTwiml(rt, w.params.to);
       const urls = webhookUrls(rt.config.publicFunctionsUrl);
-      return document(...say, twiml.dial({ action: urls.dialAction(handoff.turn), callerId: w.params.to || undefined }, to));
+      // A warm transfer, as in gather mode: the member hears the whisper and presses 1 to take the
+      // call; otherwise the <Dial> action gives the caller back to the agent (a relay session again).
+      return document(...say, twiml.dial({ action: urls.dialAction(handoff.turn), callerId: w.params.to || undefined,
+        whisperUrl: urls.whisper(w.params.callSid) }, to));
     }
     case 'hangup':
       return document(...say, twiml.hangup());

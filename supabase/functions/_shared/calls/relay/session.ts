@@ -16,6 +16,8 @@ import { type Handoff, type RelayTimings, renewAtMs, speechMs } from './timing.t
 import { relayLanguages } from './answer.ts';
 import { privacyStep } from '../privacy.ts';
 import { withinBudget } from '../../budget/budget.ts';
+import { meetingTurn } from '../../meetings/flow.ts';
+import { meetingDeps } from '../../meetings/runtime.ts';
 import { callLanguage, notice } from '../../compliance/notices.ts';
 
 export interface RelaySocket {
@@ -173,7 +175,10 @@ export class RelaySession {
     const prefix = [next.redacted ? notice('cardWarning', callLanguage(ctx.state, snap.config.language, said)) : '',
       privacy.prefix ?? ''].filter(Boolean).join(' ');
     if (prefix) this.token(reply, `${prefix} `);
-    const result = privacy.result ? this.spoken(reply, privacy.result) : await this.streamed(reply, snap, ctx);
+    // Booking a meeting is a step of the call flow too (real free times, the committed slot), as in a gathered turn.
+    const meeting = privacy.result ? null : await meetingTurn(meetingDeps(this.rt), ctx);
+    const step = privacy.result ?? meeting;
+    const result = step ? this.spoken(reply, step) : await this.streamed(reply, snap, ctx);
     const handoff = !!(result.actions.transfer || result.actions.hangup);
     if (reply.sent && reply.heard === null) this.socket.send(relayOut.text('', true));
     const spoken = (reply.sent + reply.held).replace(/\s+/g, ' ').trim();
@@ -203,7 +208,7 @@ export class RelaySession {
     this.afterSpeech(speechMs(reply.sent, this.timings));
   }
 
-  /** A reply the call flow wrote itself (a privacy answer): spoken as one chunk. */
+  /** A reply the call flow wrote itself (a privacy answer, a meeting step): spoken as one chunk. */
   private spoken(reply: Reply, result: TurnResult): TurnResult {
     this.token(reply, result.reply);
     return result;

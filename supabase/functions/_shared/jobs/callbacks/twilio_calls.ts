@@ -14,10 +14,20 @@ export interface PlaceCall {
   statusCallback: string;
   /** Seconds to let it ring. */
   timeoutSeconds?: number;
+  /**
+   * Asynchronous answering-machine detection with message-end detection: the call connects at
+   * once (the agent speaks to a person without delay) and Twilio posts AnsweredBy here later,
+   * after the beep for a machine.
+   */
+  amdStatusCallback?: string;
 }
+
+/** A change to a live call: new TwiML to run now, or the call ended. */
+export type CallUpdate = { twiml: string } | { status: 'completed' };
 
 export interface OutboundCalls {
   place(call: PlaceCall): Promise<{ sid: string; status: string }>;
+  update(callSid: string, change: CallUpdate): Promise<void>;
   /** What Twilio says of a call (GET /Calls/{sid}), or null when it does not know the call. */
   status(callSid: string): Promise<{ status: string; durationSeconds: number | null } | null>;
 }
@@ -53,8 +63,23 @@ export function twilioCalls(config: OutboundConfig): OutboundCalls {
           statusCallbackMethod: 'POST',
           statusCallbackEvent: ['completed'],
           timeout: call.timeoutSeconds ?? 25,
+          ...(call.amdStatusCallback
+            ? {
+              machineDetection: 'DetectMessageEnd',
+              asyncAmd: 'true',
+              asyncAmdStatusCallback: call.amdStatusCallback,
+              asyncAmdStatusCallbackMethod: 'POST',
+            }
+            : {}),
         });
         return { sid: res.sid, status: res.status };
+      } catch (err) {
+        throw callError(err);
+      }
+    },
+    async update(callSid, change) {
+      try {
+        await client.calls(callSid).update('twiml' in change ? { twiml: change.twiml } : { status: change.status });
       } catch (err) {
         throw callError(err);
       }

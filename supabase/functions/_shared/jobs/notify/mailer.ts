@@ -11,6 +11,8 @@ export interface Email {
   tags?: string[];
   /** Kept with the message at Mailgun, so a resent notification can be traced. */
   notificationId?: string;
+  /** Files sent with the message (an ICS invite). */
+  attachments?: { filename: string; contentType: string; data: string }[];
 }
 
 export interface Mailer {
@@ -43,6 +45,10 @@ export function mailgunMailer(config: MailgunConfig): Mailer {
           text: email.text,
           ...(email.tags?.length ? { 'o:tag': email.tags } : {}),
           ...(email.notificationId ? { 'v:notification_id': email.notificationId } : {}),
+          ...(email.attachments?.length
+            ? { attachment: email.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType,
+              data: a.data })) }
+            : {}),
         });
         if (!res.id) throw new TransientJobError('mailgun answered without a message id');
         return { id: res.id };
