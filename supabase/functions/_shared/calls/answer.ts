@@ -26,12 +26,18 @@ export async function answerCall(rt: Runtime, w: WebhookRequest): Promise<string
   rt.lastKnown.team = started.team;
   // A callback the worker placed: its Voice URL names the task, so the agent says why it calls.
   const callbackId = params.direction.startsWith('outbound') ? w.query.get('callback') : null;
-  const greeting = withDisclosures((callbackId &&
+  // Twilio retries a voice webhook it got no answer to in time: the call is already open, so the
+  // retry replays the greeting stored the first time (the config or the caller's record may have
+  // changed since) and stores nothing again.
+  const stored = started.created ? null : await store.storedGreeting(rt.sql, params.callSid);
+  const greeting = stored ?? withDisclosures((callbackId &&
     await callbackGreeting(rt.sql, started.config, callbackId, params.callSid)) ||
     greetingFor(started.config, started.customer, started.returning), started.config);
-  await store.recordGreeting(rt.sql, params.callSid, greeting);
-  // Announced: the announcement is the condition, and it has just been said.
-  if (started.config.recording_mode === 'announce') await store.recordConsent(rt.sql, params.callSid, 'announced');
+  if (stored === null) {
+    await store.recordGreeting(rt.sql, params.callSid, greeting);
+    // Announced: the announcement is the condition, and it has just been said.
+    if (started.config.recording_mode === 'announce') await store.recordConsent(rt.sql, params.callSid, 'announced');
+  }
   const urls = webhookUrls(rt.config.publicFunctionsUrl);
   const mode = voiceModeFor(started.config, w.query);
   if (mode === 'realtime') {
