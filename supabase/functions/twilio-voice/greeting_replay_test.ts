@@ -57,6 +57,17 @@ Deno.test({ name: 'twilio-voice: a retried webhook replays the stored greeting',
         return doc.says[0];
       }));
 
+    await t.step('a retry racing the first request: both say the one stored greeting', async () => {
+      for (const path of ['twilio-voice', 'twilio-voice?mode=gather']) {
+        const callSid = newCallSid();
+        const from = newCaller();
+        const [a, b] = await Promise.all([post(path, callSid, from), post(path, callSid, from)]);
+        assertEquals(a, b);
+        const row = await stored(callSid);
+        assertEquals([row.conversations, row.greetings, row.call_count], [1, 1, 1]);
+      }
+    });
+
     await t.step('a first answer that never stored its greeting: the retry greets and stores it once', async () => {
       const callSid = newCallSid();
       const from = newCaller();

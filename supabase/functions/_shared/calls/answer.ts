@@ -30,11 +30,14 @@ export async function answerCall(rt: Runtime, w: WebhookRequest): Promise<string
   // retry replays the greeting stored the first time (the config or the caller's record may have
   // changed since) and stores nothing again.
   const stored = started.created ? null : await store.storedGreeting(rt.sql, params.callSid);
-  const greeting = stored ?? withDisclosures((callbackId &&
+  let greeting = stored ?? withDisclosures((callbackId &&
     await callbackGreeting(rt.sql, started.config, callbackId, params.callSid)) ||
     greetingFor(started.config, started.customer, started.returning), started.config);
   if (stored === null) {
-    await store.recordGreeting(rt.sql, params.callSid, greeting);
+    // A retry racing the first request may find its greeting stored first: say that one.
+    if (!(await store.recordGreeting(rt.sql, params.callSid, greeting)) && !started.created) {
+      greeting = await store.storedGreeting(rt.sql, params.callSid) ?? greeting;
+    }
     // Announced: the announcement is the condition, and it has just been said.
     if (started.config.recording_mode === 'announce') await store.recordConsent(rt.sql, params.callSid, 'announced');
   }

@@ -82,8 +82,9 @@ export const store = {
       join public.conversations c on c.id = m.conversation_id
       where c.call_sid = ${callSid} and m.turn = 0 and m.role = 'agent'`)[0]?.content ?? null,
 
+  /** Stores the call's greeting (turn 0); false when one was already stored. */
   recordGreeting: (sql: Sql, callSid: string, greeting: string) =>
-    sql`select public.record_greeting(${callSid}, ${greeting})`.then(() => undefined),
+    one<boolean>(sql`select public.record_greeting(${callSid}, ${greeting}) as r`),
 
   loadTurnContext: (sql: Sql, callSid: string, knownConfigVersion: string | null) =>
     one<TurnSnapshot>(sql`select public.load_turn_context(${callSid}, ${knownConfigVersion}) as r`),
