@@ -10,11 +10,16 @@
  *     with --first-token-ms (300) and --tokens-per-s (40)
  *   --viewers N[,M...] (0): dashboard viewers holding the home page's live streams during the
  *   load; a list plays the load once per count, in one run (one JSON line each)
+ *   --fault postgres-restart (gather mode): stop the stack's Postgres --fault-at-s S (5) into the
+ *     load for --fault-down-s S (3), then start it again; --turns (20) and --think-ms (200) so that
+ *     calls are mid-conversation through it; reports answers past the webhook deadline
+ *     (WEBHOOK_DEADLINE_MS, 10 s) and past Twilio's 15 s, and the caller turns not stored once the
+ *     functions have caught up. No cold start and a single load (no --viewers list).
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import postgres from 'postgres';
-import { profileFrom, stackLayout } from '../stack/config.ts';
+import { profileFrom, repoRoot, stackLayout } from '../stack/config.ts';
 import { resolveTarget } from '../sim/target.ts';
 import { assertLocalDatabase } from '../sim/scenario-db.ts';
 import { runBaseline, runCalls } from './load.ts';
@@ -26,6 +31,19 @@ import { printTable } from './report.ts';
 import { runRealtimeCalls } from './realtime.ts';
 import { runVoiceModeBench } from './voice-modes.ts';
 import { openViewers, type ViewerFigures } from './viewers.ts';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+function textOption(name: string): string | null {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? null : process.argv[i + 1] ?? null;
+}
+
+function faultOption(): 'postgres-restart' | null {
+  const fault = textOption('fault');
+  if (fault !== null && fault !== 'postgres-restart') throw new Error('--fault knows only postgres-restart');
+  return fault;
+}
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -58,9 +76,12 @@ async function main(): Promise<void> {
   const profile = profileFrom(process.argv);
   if (modeOption() === 'realtime') return await realtimeBench(profile);
   const layout = stackLayout(profile);
+  const fault = faultOption();
+  if (fault && modeOption() !== 'gather') throw new Error('--fault runs in gather mode only');
   const calls = Math.max(1, Math.floor(option('calls', 100)));
-  const turns = Math.max(1, Math.floor(option('turns', 10)));
-  const thinkMs = option('think-ms', 0);
+  const turns = Math.max(1, Math.floor(option('turns', fault ? 20 : 10)));
+  const thinkMs = option('think-ms', fault ? 200 : 0);
+  const deadlineMs = Number(process.env.WEBHOOK_DEADLINE_MS) > 0 ? Number(process.env.WEBHOOK_DEADLINE_MS) : 10_000;
   const target = await resolveTarget(profile);
   if (!target.functionsUp) throw new Error(`the ${profile} stack's functions are not up: npm run stack:up -- --profile ${profile}`);
   assertLocalDatabase(target.dbUrl, [target.stackDbUrl!]);
@@ -91,7 +112,7 @@ async function main(): Promise<void> {
     const baseline = await runBaseline(target, { calls, turns, thinkMs });
 
     let coldStart: ColdStart | null = null;
-    const counts = viewerCounts();
+    const counts = fault ? [0] : viewerCounts();
     for (const [phase, viewerCount] of counts.entries()) {
       if (phase > 0) await removeBenchCalls(sql);
       say(`load: ${calls} concurrent calls x ${turns} turns, think ${thinkMs} ms, ${viewerCount} dashboard viewers`);
@@ -101,7 +122,10 @@ async function main(): Promise<void> {
       if (process.argv.includes('--functions-pid')) pids.functions = option('functions-pid', 0);
       const rss = rssSampler(pids);
       const cpu = cpuMeter(pids);
+      const faultDone = fault ? restartPostgresDuring(profile, Date.now()) : null;
+      faultDone?.catch(() => {}); // awaited (and thrown) after the load
       const load = await runCalls(target, { calls, turns, thinkMs, firstCaller: phase * 1000 });
+      const faultTimes = faultDone ? await faultDone : null;
       const cpuSeconds = cpu.stop();
       const rssMb = rss.stop();
       // Lines still in flight at the end of the load reach the viewers within the poll interval.
@@ -114,11 +138,22 @@ async function main(): Promise<void> {
       const errors = load.outcomes.reduce((n, o) => n + o.errors, 0);
       // Each greeting is one agent message; each caller turn is the caller's words and the reply.
       const expected = load.outcomes.length + 2 * callerTurns;
-      const stored = await storedMessages(sql, load.outcomes.map((o) => o.callSid));
+      let stored = await storedMessages(sql, load.outcomes.map((o) => o.callSid));
+      if (fault) {
+        // Turns said during the outage are held by the functions and written once it is back.
+        for (let i = 0; i < 30 && stored.messages < expected; i++) {
+          await new Promise((r) => setTimeout(r, 1000));
+          stored = await storedMessages(sql, load.outcomes.map((o) => o.callSid));
+        }
+      }
+      const storedCaller = fault
+        ? (await sql<{ n: number }[]>`select count(*)::int as n from public.messages m join public.conversations c
+            on c.id = m.conversation_id where c.call_sid = any(${load.outcomes.map((o) => o.callSid)}) and m.role = 'caller'`)[0]!.n
+        : null;
       const s = summarise(latencies);
       const b = summarise(baseline.latencies);
 
-      if (!flag('no-cold-start') && phase === counts.length - 1) {
+      if (!fault && !flag('no-cold-start') && phase === counts.length - 1) {
         say('cold start: a second functions server on a spare port');
         coldStart = await measureColdStart(layout, target, 9999);
       }
@@ -141,6 +176,16 @@ async function main(): Promise<void> {
         p50_vs_baseline: round1(s.p50 / b.p50),
         live,
         cold_start: phase === counts.length - 1 ? coldStart : null,
+        ...(fault ? {
+          fault: {
+            kind: fault, ...faultTimes, deadline_ms: deadlineMs,
+            answers_past_deadline: latencies.filter((ms) => ms > deadlineMs).length,
+            answers_past_15s: latencies.filter((ms) => ms > 15_000).length,
+            slowest_answer_ms: s.max,
+            caller_turns_not_stored: callerTurns - (storedCaller ?? 0),
+          },
+          load_avg_after: round1(loadavg()[0]!),
+        } : {}),
       };
       const details = load.outcomes.flatMap((o) => o.errorDetails);
       printTable(figures, details);
@@ -150,6 +195,24 @@ async function main(): Promise<void> {
     if (!flag('keep-data')) await removeBenchCalls(sql).catch(() => {});
     await sql.end();
   }
+}
+
+/**
+ * --fault postgres-restart: stop the stack's Postgres a few seconds into the load, then start it,
+ * from a child process (pg_ctl's waits would otherwise stall this process's callers).
+ */
+async function restartPostgresDuring(profile: string, loadStarted: number) {
+  const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), ['tools/bench/fault.ts', '--profile', profile,
+    '--fault-at-s', String(option('fault-at-s', 5) - (Date.now() - loadStarted) / 1000),
+    '--fault-down-s', String(option('fault-down-s', 3))], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`the Postgres restart failed (exit ${code})`);
+  const t = JSON.parse(out.trim().split('\n').at(-1)!) as { stopped_at: number; started_at: number };
+  const at = (ms: number) => round1((ms - loadStarted) / 1000);
+  say(`fault: Postgres stopped at ${at(t.stopped_at)} s and started again at ${at(t.started_at)} s`);
+  return { stopped_at_s: at(t.stopped_at), started_at_s: at(t.started_at) };
 }
 
 async function realtimeBench(profile: ReturnType<typeof profileFrom>): Promise<void> {

@@ -21,6 +21,9 @@ export interface Figures {
   p50_vs_baseline: number;
   cold_start: { listen_ms: number; first_health_ms: number; first_voice_ms: number; spawn_to_health_ms: number } | null;
   /** Dashboard viewers during the load and how late their transcript lines arrived. */
+  /** With --fault postgres-restart. */
+  fault?: { kind: string; stopped_at_s?: number; started_at_s?: number; deadline_ms: number; answers_past_deadline: number;
+    answers_past_15s: number; slowest_answer_ms: number; caller_turns_not_stored: number };
   live?: { viewers: number; lines_received: number; live_delay_p50_ms: number | null; live_delay_p99_ms: number | null; stream_errors: number };
 }
 
@@ -65,6 +68,14 @@ export function tableRows(f: Figures): Row[] {
     rows.push(['cold start: listening', ms(f.cold_start.listen_ms), '', null],
       ['cold start: first /health', ms(f.cold_start.first_health_ms), '', null],
       ['cold start: first call', ms(f.cold_start.first_voice_ms), '', null]);
+  }
+  if (f.fault) {
+    const x = f.fault;
+    rows.push(['fault', `${x.kind}: down ${x.stopped_at_s} s to ${x.started_at_s} s into the load`, '', null],
+      [`answers past the deadline (${x.deadline_ms / 1000} s)`, String(x.answers_past_deadline), '0', x.answers_past_deadline === 0],
+      ['answers past 15 s (Twilio gives up)', String(x.answers_past_15s), '0', x.answers_past_15s === 0],
+      ['slowest answer', ms(x.slowest_answer_ms), '', null],
+      ['caller turns not stored', String(x.caller_turns_not_stored), '0', x.caller_turns_not_stored === 0]);
   }
   return rows;
 }

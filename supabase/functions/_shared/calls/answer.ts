@@ -29,13 +29,22 @@ export async function answerCall(rt: Runtime, w: WebhookRequest): Promise<string
   const outbound = params.direction.startsWith('outbound');
   const callbackId = outbound ? w.query.get('callback') : null;
   const leadId = outbound ? w.query.get('campaign_lead') : null;
-  const greeting = withDisclosures((callbackId &&
+  // Twilio retries a voice webhook it got no answer to in time: the call is already open, so the
+  // retry replays the greeting stored the first time (the config or the caller's record may have
+  // changed since) and stores nothing again.
+  const stored = started.created ? null : await store.storedGreeting(rt.sql, params.callSid);
+  let greeting = stored ?? withDisclosures((callbackId &&
     await callbackGreeting(rt.sql, started.config, callbackId, params.callSid)) ||
     (leadId && await campaignGreeting(rt.sql, started.config, started.customer, leadId, params.callSid)) ||
     greetingFor(started.config, started.customer, started.returning), started.config);
-  await store.recordGreeting(rt.sql, params.callSid, greeting);
-  // Announced: the announcement is the condition, and it has just been said.
-  if (started.config.recording_mode === 'announce') await store.recordConsent(rt.sql, params.callSid, 'announced');
+  if (stored === null) {
+    // A retry racing the first request may find its greeting stored first: say that one.
+    if (!(await store.recordGreeting(rt.sql, params.callSid, greeting)) && !started.created) {
+      greeting = await store.storedGreeting(rt.sql, params.callSid) ?? greeting;
+    }
+    // Announced: the announcement is the condition, and it has just been said.
+    if (started.config.recording_mode === 'announce') await store.recordConsent(rt.sql, params.callSid, 'announced');
+  }
   const urls = webhookUrls(rt.config.publicFunctionsUrl);
   const mode = voiceModeFor(started.config, w.query);
   if (mode === 'realtime') {

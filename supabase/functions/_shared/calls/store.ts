@@ -76,8 +76,15 @@ export const store = {
   startCall: (sql: Sql, callSid: string, from: string, to: string, direction: string) =>
     one<StartedCall>(sql`select public.start_call(${callSid}, ${from}, ${to}, ${direction}) as r`),
 
+  /** The greeting stored for the call (its turn 0), or null when none is yet. */
+  storedGreeting: async (sql: Sql, callSid: string) =>
+    (await sql<{ content: string }[]>`select m.content from public.messages m
+      join public.conversations c on c.id = m.conversation_id
+      where c.call_sid = ${callSid} and m.turn = 0 and m.role = 'agent'`)[0]?.content ?? null,
+
+  /** Stores the call's greeting (turn 0); false when one was already stored. */
   recordGreeting: (sql: Sql, callSid: string, greeting: string) =>
-    sql`select public.record_greeting(${callSid}, ${greeting})`.then(() => undefined),
+    one<boolean>(sql`select public.record_greeting(${callSid}, ${greeting}) as r`),
 
   loadTurnContext: (sql: Sql, callSid: string, knownConfigVersion: string | null) =>
     one<TurnSnapshot>(sql`select public.load_turn_context(${callSid}, ${knownConfigVersion}) as r`),

@@ -71,12 +71,15 @@ export function twilioWebhook(
       const answer = await Promise.race([work, late]);
       if (answer === 'late') {
         work.catch(() => {}); // it may still finish (and store) after we answered
+        rt.outage.down();
         rt.log.error('webhook past its deadline; answered with the fallback', { function: name, call_sid: params.callSid,
           deadline_ms: rt.config.webhookDeadlineMs });
         return twimlResponse(fallback(w));
       }
+      void rt.outage.up();
       return twimlResponse(answer);
     } catch (err) {
+      rt.outage.down();
       rt.log.error('webhook failed; answered with the fallback', { function: name, call_sid: params.callSid,
         ...errorFields(err) });
       return twimlResponse(fallback(w));

@@ -10,6 +10,7 @@ import type { Mailer } from './notify/mailer.ts';
 import type { OutboundCalls } from './callbacks/twilio_calls.ts';
 import type { CallRecordings } from './recordings/twilio_recordings.ts';
 import type { BudgetGate } from '../budget/budget.ts';
+import type { TwilioHistory } from './reconcile/twilio_history.ts';
 
 export interface JobDeps {
   sql: Sql;
@@ -23,6 +24,8 @@ export interface JobDeps {
   calls: OutboundCalls | null;
   /** Call recordings at Twilio; null without Twilio REST credentials. */
   recordings: CallRecordings | null;
+  /** Twilio's lists of calls and recordings (reconciliation); null or absent without credentials. */
+  history?: TwilioHistory | null;
   /** For the CRM webhook (a stand-in in tests). */
   fetch: typeof fetch;
   /** The chat models that analyse a call for this agent config, in order; [] for local only. */

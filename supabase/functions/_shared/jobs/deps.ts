@@ -6,6 +6,7 @@ import { jobQueue } from './queue.ts';
 import { mailgunMailer } from './notify/mailer.ts';
 import { twilioCalls } from './callbacks/twilio_calls.ts';
 import { twilioRecordings } from './recordings/twilio_recordings.ts';
+import { twilioHistory } from './reconcile/twilio_history.ts';
 import { analysisModels } from './analysis/models.ts';
 import type { ChatModel } from '../brain/llm/chat.ts';
 
@@ -28,6 +29,7 @@ export function createJobDeps(rt: Runtime, overrides: Partial<JobDeps> = {}): Jo
     recordings: overrides.recordings !== undefined
       ? overrides.recordings
       : config.outbound && twilioRecordings(config.outbound),
+    history: overrides.history !== undefined ? overrides.history : config.outbound && twilioHistory(config.outbound),
     fetch: fetchFn,
     budget: overrides.budget ?? rt.budget,
     analysisModels: overrides.analysisModels ?? ((agent) => {

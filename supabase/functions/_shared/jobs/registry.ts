@@ -10,6 +10,7 @@ import { meetingInvite } from './meetings/invite.ts';
 import { deleteRecording, startRecording } from './recordings/handler.ts';
 import { sendSatisfactionSurvey } from './satisfaction/handler.ts';
 import { closeIdleCall } from './idle/handler.ts';
+import { reconcileTwilio } from './reconcile/handler.ts';
 
 export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = Object.freeze({
   analyse_call: analyseCallJob,
@@ -22,6 +23,7 @@ export const JOB_HANDLERS: Readonly<Record<string, JobHandler>> = Object.freeze(
   delete_recording: deleteRecording,
   satisfaction_sms: sendSatisfactionSurvey,
   close_idle_call: closeIdleCall,
+  reconcile_twilio: reconcileTwilio,
   probe,
 });
 

@@ -16,6 +16,7 @@ export function testJobDeps(overrides: Partial<JobDeps> = {}, env: Record<string
     config: readJobsConfig(env, rt.config.publicFunctionsUrl),
     mailer: null,
     calls: null,
+    history: null,
     recordings: null,
     analysisModels: () => [],
     ...overrides,

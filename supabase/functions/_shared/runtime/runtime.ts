@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './log.ts';
 import type { CallLimiter } from '../ratelimit/limiter.ts';
 import { budgetGate, type BudgetGate } from '../budget/budget.ts';
 import { TurnOutbox } from '../calls/outbox.ts';
+import { OutageWatch } from '../calls/outage.ts';
 
 export type Sql = postgres.Sql;
 
@@ -29,6 +30,8 @@ export interface Runtime {
   budget: BudgetGate;
   /** Turns the fallback answered, written once the database is back. */
   outbox: TurnOutbox;
+  /** Database outages seen by the webhooks; their end enqueues the reconciliation from Twilio. */
+  outage: OutageWatch;
 }
 
 export type HandlerFactory = (rt: Runtime) => (req: Request) => Promise<Response>;
@@ -64,5 +67,6 @@ export function createRuntime(
     limiter: overrides.limiter,
     budget: overrides.budget ?? budgetGate(sql, log),
     outbox: overrides.outbox ?? new TurnOutbox(sql, log),
+    outage: overrides.outage ?? new OutageWatch(sql, log),
   };
 }

@@ -8,6 +8,12 @@
  * `DELETE .../Recordings/{RecordingSid}.json` (204, or 404 code 20404 for an unknown one).
  * `GET .../Calls/{CallSid}.json` answers a call's resource with the status Twilio has for it
  * (`setStatus` tells it about calls it did not place, such as inbound ones), 404 otherwise.
+ * The lists, as Twilio pages them: `GET .../Calls.json` (filters `StartTime`, `StartTime>`,
+ * `StartTime<` by day as Twilio does, `Status`, `From`, `To`) answers `{ calls: [...], page,
+ * page_size, start, end, uri, first_page_uri, next_page_uri, previous_page_uri }`, and
+ * `GET .../Recordings.json` (`DateCreated`, `DateCreated>`, `DateCreated<`, `CallSid`) the same
+ * with `recordings`; `PageSize` (50) and `Page`. `addCall` and `addRecording` tell it about calls
+ * and recordings it did not see made (the ones a database outage missed).
  * Run it alone for the local stack: `deno run -A fake_twilio_api.ts` (FAKE_TWILIO_PORT,
  * TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN).
  */
@@ -41,6 +47,29 @@ export interface SentMessage {
   body: string;
 }
 
+/** A call Twilio has, as a test tells the stand-in of it. */
+export interface KnownCall {
+  sid?: string;
+  from: string;
+  to: string;
+  status: string;
+  direction?: string;
+  parentCallSid?: string | null;
+  startTime?: Date | null;
+  endTime?: Date | null;
+  durationSeconds?: number | null;
+}
+
+/** A recording Twilio has (a voicemail's `source` is RecordVerb). */
+export interface KnownRecording {
+  sid?: string;
+  callSid: string;
+  source?: string;
+  status?: string;
+  durationSeconds?: number | null;
+  dateCreated?: Date;
+}
+
 export interface FakeTwilioApi {
   readonly url: string;
   readonly calls: PlacedCall[];
@@ -51,6 +80,10 @@ export interface FakeTwilioApi {
   readonly messages: SentMessage[];
   /** What Twilio knows of a call (an inbound one, or a placed one that has since ended). */
   setStatus(sid: string, status: string, durationSeconds?: number | null): void;
+  /** A call Twilio has (listed and fetched); returns its sid. */
+  addCall(call: KnownCall): string;
+  /** A recording Twilio has (listed); returns its sid. */
+  addRecording(recording: KnownRecording): string;
   /** The next `times` requests get this HTTP status and Twilio error code. */
   failNext(status: number, code?: number, times?: number): void;
   close(): Promise<void>;
@@ -77,11 +110,77 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
   const deletedRecordings: string[] = [];
   const messages: SentMessage[] = [];
   const failures: [number, number][] = [];
-  const known = new Map<string, { status: string; duration: number | null; to: string; from: string }>();
+  const known = new Map<string, { status: string; duration: number | null; to: string; from: string; direction?: string;
+    parentCallSid?: string | null; startTime?: Date | null; endTime?: Date | null; dateCreated: Date }>();
+  const listedRecordings: (Required<Omit<KnownRecording, 'durationSeconds'>> & { durationSeconds: number | null })[] = [];
   const authorized = (req: Request, account: string) =>
     req.headers.get('authorization') === `Basic ${btoa(`${accountSid}:${authToken}`)}` && account === accountSid;
+  const rfc2822 = (d: Date | null | undefined) => (d ? d.toUTCString().replace('GMT', '+0000') : null);
+  /** Twilio's Call resource (api v2010) for a call it knows. */
+  const callResource = (sid: string) => {
+    const c = known.get(sid)!;
+    return {
+      sid, date_created: rfc2822(c.dateCreated), date_updated: rfc2822(c.endTime ?? c.dateCreated),
+      parent_call_sid: c.parentCallSid ?? null, account_sid: accountSid, to: c.to, to_formatted: c.to, from: c.from,
+      from_formatted: c.from, phone_number_sid: null, status: c.status, start_time: rfc2822(c.startTime),
+      end_time: rfc2822(c.endTime), duration: c.duration === null ? null : String(c.duration), price: null,
+      price_unit: 'USD', direction: c.direction ?? 'inbound', answered_by: null, api_version: '2010-04-01',
+      forwarded_from: null, group_sid: null, caller_name: null, queue_time: '0', trunk_sid: null,
+      uri: `/2010-04-01/Accounts/${accountSid}/Calls/${sid}.json`,
+      subresource_uris: {
+        notifications: `/2010-04-01/Accounts/${accountSid}/Calls/${sid}/Notifications.json`,
+        recordings: `/2010-04-01/Accounts/${accountSid}/Calls/${sid}/Recordings.json`,
+      },
+    };
+  };
+  const recordingResource = (r: (typeof listedRecordings)[number]) => ({
+    account_sid: accountSid, api_version: '2010-04-01', call_sid: r.callSid, conference_sid: null,
+    date_created: rfc2822(r.dateCreated), date_updated: rfc2822(r.dateCreated), start_time: rfc2822(r.dateCreated),
+    duration: r.durationSeconds === null ? null : String(r.durationSeconds), sid: r.sid, price: null, price_unit: 'USD',
+    status: r.status, channels: 1, source: r.source, error_code: null,
+    uri: `/2010-04-01/Accounts/${accountSid}/Recordings/${r.sid}.json`, encryption_details: null,
+    subresource_uris: {
+      add_on_results: `/2010-04-01/Accounts/${accountSid}/Recordings/${r.sid}/AddOnResults.json`,
+      transcriptions: `/2010-04-01/Accounts/${accountSid}/Recordings/${r.sid}/Transcriptions.json`,
+    },
+    media_url: `https://api.twilio.com/2010-04-01/Accounts/${accountSid}/Recordings/${r.sid}`,
+  });
+  /** Twilio filters these lists by day: `StartTime>=2026-11-30` is on or after that midnight (UTC). */
+  const dayOf = (value: string | null) => {
+    if (!value) return null;
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? NaN : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  };
+  const byDay = (q: URLSearchParams, name: string, t: Date | null | undefined) => {
+    const [on, after, before] = [dayOf(q.get(name)), dayOf(q.get(`${name}>`)), dayOf(q.get(`${name}<`))];
+    if ([on, after, before].some((v) => Number.isNaN(v))) return null;
+    if (on === null && after === null && before === null) return true;
+    if (!t) return false;
+    const day = Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate());
+    return (on === null || day === on) && (after === null || day >= after) && (before === null || day <= before);
+  };
+  /** One page of a list, with Twilio's paging fields. */
+  const page = (u: URL, key: string, items: unknown[]) => {
+    const size = Math.min(1000, Math.max(1, Number(u.searchParams.get('PageSize') ?? 50) || 50));
+    const n = Math.max(0, Number(u.searchParams.get('Page') ?? 0) || 0);
+    const at = (p: number) => {
+      const q = new URLSearchParams(u.searchParams);
+      q.set('PageSize', String(size));
+      q.set('Page', String(p));
+      if (p > 0) q.set('PageToken', `PA${p * size}`);
+      else q.delete('PageToken');
+      return `${u.pathname}?${q}`;
+    };
+    const slice = items.slice(n * size, (n + 1) * size);
+    return Response.json({
+      [key]: slice, page: n, page_size: size, start: n * size, end: n * size + Math.max(0, slice.length - 1),
+      uri: at(n), first_page_uri: at(0), previous_page_uri: n > 0 ? at(n - 1) : null,
+      next_page_uri: (n + 1) * size < items.length ? at(n + 1) : null,
+    });
+  };
   const server = Deno.serve({ hostname: '127.0.0.1', port, onListen: () => {} }, async (req) => {
-    const path = new URL(req.url).pathname;
+    const u = new URL(req.url);
+    const path = u.pathname;
     const update = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(path);
     if (update && req.method === 'POST') {
       if (req.headers.get('authorization') !== `Basic ${btoa(`${accountSid}:${authToken}`)}`) {
@@ -95,6 +194,33 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
         status: params.Status === 'completed' ? 'completed' : 'in-progress', direction: 'outbound-api',
         api_version: '2010-04-01' });
     }
+    const list = /^\/2010-04-01\/Accounts\/([^/]+)\/(Calls|Recordings)\.json$/.exec(path);
+    if (list && req.method === 'GET') {
+      if (!authorized(req, list[1])) return twilioError(401, 20003, 'Authenticate');
+      const failure = failures.shift();
+      if (failure) return twilioError(failure[0], failure[1], 'Scripted failure');
+      const q = u.searchParams;
+      if (list[2] === 'Calls') {
+        const sids = [...known.keys()].filter((sid) => {
+          const c = known.get(sid)!;
+          return byDay(q, 'StartTime', c.startTime) !== false && (!q.get('Status') || q.get('Status') === c.status) &&
+            (!q.get('From') || q.get('From') === c.from) && (!q.get('To') || q.get('To') === c.to);
+        });
+        if (['StartTime', 'StartTime>', 'StartTime<'].some((k) => q.has(k)) && byDay(q, 'StartTime', new Date()) === null) {
+          return twilioError(400, 20001, 'Invalid StartTime');
+        }
+        // Newest first, as Twilio lists them.
+        sids.sort((a, b) => (known.get(b)!.startTime?.getTime() ?? 0) - (known.get(a)!.startTime?.getTime() ?? 0));
+        return page(u, 'calls', sids.map(callResource));
+      }
+      if (['DateCreated', 'DateCreated>', 'DateCreated<'].some((k) => q.has(k)) && byDay(q, 'DateCreated', new Date()) === null) {
+        return twilioError(400, 20001, 'Invalid DateCreated');
+      }
+      const recs = listedRecordings.filter((r) => byDay(q, 'DateCreated', r.dateCreated) !== false &&
+        (!q.get('CallSid') || q.get('CallSid') === r.callSid))
+        .sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime());
+      return page(u, 'recordings', recs.map(recordingResource));
+    }
     const recording = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\/(CA[0-9a-f]{32})\/Recordings\.json$/.exec(path);
     const recordingSid = /^\/2010-04-01\/Accounts\/([^/]+)\/Recordings\/(RE[0-9a-f]{32})\.json$/.exec(path);
     if (recording || recordingSid) {
@@ -105,6 +231,8 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
         const form = new URLSearchParams(await req.text());
         const sid = randomSid('RE');
         recordings.push({ sid, callSid: recording[2], params: Object.fromEntries(form) });
+        listedRecordings.push({ sid, callSid: recording[2], source: 'StartCallRecordingAPI', status: 'in-progress',
+          durationSeconds: null, dateCreated: new Date() });
         const now = new Date().toUTCString().replace('GMT', '+0000');
         return Response.json({
           sid, account_sid: accountSid, call_sid: recording[2], conference_sid: null, status: 'in-progress',
@@ -131,9 +259,7 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
       if (failure) return twilioError(failure[0], failure[1], 'Scripted failure');
       const call = known.get(one[2]);
       if (!call) return twilioError(404, 20404, `The requested resource ${path} was not found`);
-      return Response.json({ sid: one[2], account_sid: accountSid, to: call.to, from: call.from, status: call.status,
-        duration: call.duration === null ? null : String(call.duration), direction: 'inbound', api_version: '2010-04-01',
-        uri: path });
+      return Response.json(callResource(one[2]));
     }
     const match = /^\/2010-04-01\/Accounts\/([^/]+)\/(Calls|Messages)\.json$/.exec(path);
     if (!match) return twilioError(404, 20404, `The requested resource ${path} was not found`);
@@ -158,7 +284,7 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
       return twilioError(400, 21205, 'Url parameter is required.');
     }
     const sid = randomSid('CA');
-    known.set(sid, { status: 'queued', duration: null, to, from });
+    known.set(sid, { status: 'queued', duration: null, to, from, direction: 'outbound-api', dateCreated: new Date() });
     calls.push({
       sid,
       to,
@@ -233,7 +359,21 @@ export function startFakeTwilioApi(accountSid: string, authToken: string, port =
     messages,
     setStatus(sid, status, durationSeconds = null) {
       const call = known.get(sid);
-      known.set(sid, { to: call?.to ?? '', from: call?.from ?? '', status, duration: durationSeconds });
+      known.set(sid, { ...call, to: call?.to ?? '', from: call?.from ?? '', status, duration: durationSeconds,
+        dateCreated: call?.dateCreated ?? new Date() });
+    },
+    addCall(c) {
+      const sid = c.sid ?? randomSid('CA');
+      known.set(sid, { to: c.to, from: c.from, status: c.status, duration: c.durationSeconds ?? null,
+        direction: c.direction ?? 'inbound', parentCallSid: c.parentCallSid ?? null, startTime: c.startTime ?? null,
+        endTime: c.endTime ?? null, dateCreated: c.startTime ?? new Date() });
+      return sid;
+    },
+    addRecording(r) {
+      const sid = r.sid ?? randomSid('RE');
+      listedRecordings.push({ sid, callSid: r.callSid, source: r.source ?? 'RecordVerb', status: r.status ?? 'completed',
+        durationSeconds: r.durationSeconds ?? null, dateCreated: r.dateCreated ?? new Date() });
+      return sid;
     },
     failNext(status, code = 20500, times = 1) {
       for (let i = 0; i < times; i++) failures.push([status, code]);
