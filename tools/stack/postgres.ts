@@ -124,7 +124,18 @@ export async function startPostgres(layout: StackLayout): Promise<void> {
   initCluster(layout);
   // The port comes from the command line, not the one postgresql.conf was written with, so a
   // cluster follows STACK_PORT_OFFSET from run to run.
-  pgRun('pg_ctl', ['-D', layout.pgData, '-l', layout.pgLogFile, '-o', `-p ${layout.pgPort}`, '-w', '-t', '60', 'start']);
+  // The port lies in Linux's ephemeral range: an outgoing connection may hold it for a moment
+  // between the check above and the bind. A failed start is tried twice more once it is free.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      pgRun('pg_ctl', ['-D', layout.pgData, '-l', layout.pgLogFile, '-o', `-p ${layout.pgPort}`, '-w', '-t', '60', 'start']);
+      break;
+    } catch (err) {
+      if (attempt === 3 || postmasterPid(layout.pgData) !== null) throw err;
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+      if (await portOpen(layout.pgPort)) throw portTakenError(layout.pgPort, 'Postgres');
+    }
+  }
   await waitFor('postgres', () => postgresUp(layout), 30_000);
 }
 
