@@ -208,3 +208,16 @@ Deno.test('engine: "what did you say the price was?" asks for the price again, n
   const again = await turn({ input: speech('Sorry, what did you say?'), history });
   eq(again.reply, 'We are open Monday to Friday.');
 });
+
+Deno.test('engine: a long buying question with no answer in the knowledge base is still answered, not skipped', async () => {
+  const [res] = await call(['Hi, we are a three person HVAC shop and we miss calls on jobs, and I was wondering whether ' +
+    'your thing can book appointments straight into our calendar or whether it just takes messages?']);
+  ok(/don't have that detail/i.test(res.reply), res.reply);
+  ok(/name/i.test(res.reply), res.reply);
+});
+
+Deno.test('engine: "quería saber cuánto cuesta" after a name is a question about the price', async () => {
+  const [res] = await call(['Hola, buenas tardes. Me llamo Lucía Gómez, de Fontanería Gómez, y quería saber cuánto cuesta el agente de voz.']);
+  ok(/^Gracias, Lucía\./.test(res.reply), res.reply);
+  ok(/1,500 dólares/.test(res.reply), res.reply);
+});

@@ -86,6 +86,8 @@ const en = {
     `I don't have details ${
       thing ? `about ${thing} specifically` : 'beyond that'
     }, but someone from our team can tell you more. Would you like a callback?`,
+  /** A buyer's question the knowledge base cannot answer: said so, then the lead's details. */
+  questionForTeam: () => "I don't have that detail here, but the team can answer it when they get back to you.",
   unknownFact: () =>
     "I don't have that detail, but someone from our team can follow up with you. Would you like a callback?",
   repair: () =>

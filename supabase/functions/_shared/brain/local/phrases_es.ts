@@ -81,6 +81,7 @@ export const es: Phrases = {
     `No tengo detalles ${
       thing ? `sobre ${thing} en particular` : 'más allá de eso'
     }, pero alguien del equipo puede contarle más. ¿Quiere que le devuelvan la llamada?`,
+  questionForTeam: () => 'No tengo ese dato aquí, pero el equipo se lo puede responder cuando le contacte.',
   unknownFact: () =>
     'No tengo ese dato, pero alguien del equipo puede darle seguimiento. ¿Quiere que le devuelvan la llamada?',
   repair: () =>

@@ -293,7 +293,10 @@ async function interested({ w, u, a, slots }: SpokenTurn): Promise<void> {
   w.st.misses = 0;
   w.intent = 'lead';
   startLead(w);
-  if (a.question) await answer(w, u, a, false);
+  // A question the knowledge base cannot answer is still heard: it goes to the team with the lead.
+  if (a.question) {
+    if (!(await answer(w, u, a, false))) say(w, phrase(w).questionForTeam());
+  }
   else if (slots.filled.some((f) => f !== 'need' && f !== 'timeline')) acknowledge(w, slots.filled);
   else say(w, phrase(w).interested());
   await advance(w);

@@ -52,7 +52,8 @@ const RULES: [RegExp, string][] = [
   [/\bme (?:cobraron|cobraste|cobró|cobro) (?:dos veces|de más|de mas)\b/g, 'i was charged twice'],
   [/\b(?:número equivocado|numero equivocado|me equivoqué de número|me equivoque de numero)\b/g, 'wrong number'],
   [/\bno me interesa\b/g, 'not interested'],
-  // Questions.
+  // Questions. "Quería saber ..." puts the question after it, as "I was wondering ..." does.
+  [/\b(?:y )?(?:quería|queria|quisiera|quiero|queríamos|queriamos|me gustaría|me gustaria|necesito) saber(?: si)?\b/g, 'i was wondering'],
   [/\b(?:cuánto|cuanto) (?:cuesta|cuestan|vale|valen|cobran|es el precio)\b/g, 'how much does it cost'],
   [/\b(?:qué|que) precio\b/g, 'what price'],
   [/\bprecios?\b/g, 'price'],
