@@ -221,3 +221,13 @@ Deno.test('engine: "quería saber cuánto cuesta" after a name is a question abo
   ok(/^Gracias, Lucía\./.test(res.reply), res.reply);
   ok(/1,500 dólares/.test(res.reply), res.reply);
 });
+
+Deno.test('engine: "how does that work and what would it cost for a small dental office?" answers both, not the office address', async () => {
+  const [res] = await call(['Hey, my brother-in-law says you answer his phones, how does that work exactly and what would ' +
+    'it cost me for a small dental office?']);
+  ok(/builds AI voice agents/i.test(res.reply), res.reply);
+  ok(/\$1,500/.test(res.reply), res.reply);
+  ok(!/Austin|headquartered/i.test(res.reply), res.reply);
+  const [where] = await call(['Where is your office?']);
+  ok(/Austin/.test(where.reply), where.reply);
+});

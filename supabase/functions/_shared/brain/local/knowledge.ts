@@ -20,7 +20,9 @@ const SYNONYMS: [RegExp, string][] = [
   ],
   [/\b(?:commit|commitment|lock|locked|contract|cancel|cancellation|notice)\b/, 'contract cancel'],
   [/\b(?:record|records|recorded|recording)\b/, 'recording consent'],
-  [/\b(?:where are you|located|location|based|headquarters|office|address)\b/, 'location headquarters'],
+  [/\b(?:where are you|located|location|based|headquarters|(?:your|the) office|address)\b/, 'location headquarters'],
+  // "How does that work?" about the product: what the business does, not an article that says "work".
+  [/\bhow (?:does|do|would|will) (?:it|that|this|the (?:agent|service|assistant)|your (?:thing|service|agent|assistant)|you guys) (?:actually |exactly )?work\b/, 'what do you do services products about'],
   [
     /\b(?:connect|connects|integrate|integrates|integration|integrations|work with|works with|crm|plug into)\b/,
     'integrations',
