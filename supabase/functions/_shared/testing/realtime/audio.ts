@@ -13,11 +13,12 @@ const cache = new Map<string, Promise<Uint8Array>>();
 
 function run(cmd: string, args: string[], input?: Uint8Array): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // espeak-ng reads no stdin: it gets none (it may exit before a write to its stdin, an EPIPE).
+    const child = spawn(cmd, args, { stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     const out: Uint8Array[] = [];
     let err = '';
-    child.stdout.on('data', (d: Uint8Array) => out.push(d));
-    child.stderr.on('data', (d: Uint8Array) => (err += String(d)));
+    child.stdout!.on('data', (d: Uint8Array) => out.push(d));
+    child.stderr!.on('data', (d: Uint8Array) => (err += String(d)));
     child.on('error', (e: Error) =>
       reject(new Error(`${cmd} could not run (${e.message}); install it: apt-get install espeak-ng sox`)));
     child.on('close', (code: number) => {
@@ -28,7 +29,11 @@ function run(cmd: string, args: string[], input?: Uint8Array): Promise<Uint8Arra
       for (const c of out) (all.set(c, at), (at += c.length));
       resolve(all);
     });
-    child.stdin.end(input ?? new Uint8Array());
+    if (input) {
+      // A child that exits early fails through its exit code; the broken pipe is not a second error.
+      child.stdin!.on('error', () => {});
+      child.stdin!.end(input);
+    }
   });
 }
 
