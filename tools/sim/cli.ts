@@ -10,15 +10,15 @@ import { freshCallerNumber } from './fresh-number.ts';
 import { runInteractive } from './interactive.ts';
 import { formatResult, formatSummary, toScenarioJson } from './report.ts';
 import { assertLocalDatabase, UnsafeDatabaseError } from './scenario-db.ts';
-import { playScenarioFiles, type SimMode } from './scenario.ts';
+import { playScenarioFiles, REALTIME_CONCURRENCY, type SimMode } from './scenario.ts';
 import { resolveTarget, type StackProfile } from './target.ts';
 import postgres from 'postgres';
 import { formatProviderSummary, PROVIDERS, type ProviderName, providerKeyProblem, providerUsage, useProvider } from './provider-run.ts';
 import { repoRoot } from '../stack/config.ts';
 
-const USAGE = `usage: npm run call -- [--scenario FILE|DIR [--json] [--quiet] [--provider openai|anthropic]] [--mode relay|gather|realtime] [--from +15555550199] [--profile dev|test] [--dial-result completed|busy|no-answer|failed]
+const USAGE = `usage: npm run call -- [--scenario FILE|DIR [--json] [--quiet] [--provider openai|anthropic]] [--mode relay|gather|realtime [--concurrency N]] [--from +15555550199] [--profile dev|test] [--dial-result completed|busy|no-answer|failed]
   without --scenario you are the caller, typing what you say; without --from the call comes from a fresh
-  number (a new customer); --from ${demoCaller().number} calls as the demo customer, ${demoCaller().name}`;
+  number (a new customer); --concurrency: realtime calls played at once (default ${REALTIME_CONCURRENCY}); --from ${demoCaller().number} calls as the demo customer, ${demoCaller().name}`;
 const DIAL_RESULTS = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
 const MODES = ['relay', 'gather', 'realtime'];
 
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
       options: {
         scenario: { type: 'string' }, mode: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' }, from: { type: 'string' },
         profile: { type: 'string', default: 'dev' }, 'dial-result': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-        provider: { type: 'string' },
+        provider: { type: 'string' }, concurrency: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -47,6 +47,7 @@ async function main(): Promise<number> {
     values['dial-result'] !== undefined && !DIAL_RESULTS.includes(values['dial-result']) ? `--dial-result must be one of ${DIAL_RESULTS.join(', ')}` : '',
     values.provider !== undefined && !(values.provider in PROVIDERS) ? `--provider must be one of ${Object.keys(PROVIDERS).join(', ')}` : '',
     values.provider !== undefined && values.scenario === undefined ? '--provider needs --scenario' : '',
+    values.concurrency !== undefined && !/^[1-9][0-9]?$/.test(values.concurrency) ? '--concurrency must be a whole number from 1 to 99' : '',
   ].filter(Boolean);
   if (problems.length > 0) return usageError(problems.join('; '));
 
@@ -85,7 +86,8 @@ async function main(): Promise<number> {
   const restore = provider && sql ? await useProvider(sql, provider) : null;
   let results;
   try {
-    results = await playScenarioFiles(values.scenario, target, (result) => console.log(formatResult(result, values.quiet) + (values.quiet ? '' : '\n')), { mode });
+    results = await playScenarioFiles(values.scenario, target, (result) => console.log(formatResult(result, values.quiet) + (values.quiet ? '' : '\n')),
+      { mode, concurrency: values.concurrency === undefined ? undefined : Number(values.concurrency) });
   } finally {
     await restore?.();
   }

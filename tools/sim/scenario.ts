@@ -4,7 +4,11 @@ import { CallSession, type EndReason, type RequestLog, type Turn } from './call.
 import type { CallerInput } from './caller-input.ts';
 import { checkExpectations, type DbFacts } from './expectations.ts';
 import { applyGiven, assertLocalDatabase, databaseNow, readFacts, resetCaller, waitForAnalysis, waitForCallClosed } from './scenario-db.ts';
-import { loadScenarios, type Scenario, type ScenarioTurn } from './scenario-file.ts';
+import { type LoadedScenario, loadScenarios, type Scenario, type ScenarioTurn } from './scenario-file.ts';
+import { inPool } from './pool.ts';
+
+/** Realtime calls played at once by default (each costs about 2 % of a core: the pace is the wall clock's). */
+export const REALTIME_CONCURRENCY = 8;
 
 /** Where calls go: the stack's functions and database, and Twilio's side of the number. */
 export type SimTarget = {
@@ -34,6 +38,8 @@ export type ScenarioResult = {
   failures: string[];
   warnings: string[];
   requests: RequestLog[];
+  /** Wall time of the scenario's calls. */
+  ms?: number;
 };
 
 /** The Voice URL and status callback of the local stack's functions. */
@@ -53,6 +59,7 @@ export type SimMode = 'config' | 'gather' | 'relay' | 'realtime';
 export async function playScenario(scenario: Scenario, target: SimTarget, options: { sql?: Sql; file?: string; mode?: SimMode; hoursSet?: boolean } = {}): Promise<ScenarioResult> {
   if (!options.sql) assertLocalDatabase(target.dbUrl, await stackDbUrls(target));
   const sql = options.sql ?? connect(target.dbUrl);
+  const started = performance.now();
   try {
     await resetCaller(sql, scenario.caller);
     const restoreHours = await applyGiven(sql, scenario, { hours: !options.hoursSet });
@@ -70,7 +77,7 @@ export async function playScenario(scenario: Scenario, target: SimTarget, option
         name: scenario.name, file: options.file ?? null, call_sid: first.session.callSid, conversation_id: first.conversationId,
         turns: played.flatMap((p) => p.session.turns), ended: last.session.ended, dialed: last.session.dialed,
         passed: failures.length === 0, failures, warnings: played.flatMap((p) => p.session.warnings),
-        requests: played.flatMap((p) => p.session.requests),
+        requests: played.flatMap((p) => p.session.requests), ms: Math.round(performance.now() - started),
       };
     } finally {
       await restoreHours();
@@ -111,16 +118,17 @@ async function playCall(scenario: Scenario, target: SimTarget, sql: Sql, mode: S
 }
 
 /**
- * Plays a scenario file, or every *.json of a folder in name order, one call at a time (they
- * share the agent's hours override). A file that cannot be read or played is a failed result.
+ * Plays scenario files, or every *.json of folders in name order, one call at a time (they share
+ * the agent's hours override); in realtime mode `concurrency` at a time, grouped by hours. A file
+ * that cannot be read or played is a failed result. Results come in file order.
  */
-export async function playScenarioFiles(fileOrDir: string, target: SimTarget, onResult?: (result: ScenarioResult) => void,
-  options: { mode?: SimMode; files?: string[]; concurrency?: number } = {}): Promise<ScenarioResult[]> {
+export async function playScenarioFiles(fileOrDir: string | string[], target: SimTarget, onResult?: (result: ScenarioResult) => void,
+  options: { mode?: SimMode; files?: string[]; skip?: string[]; concurrency?: number } = {}): Promise<ScenarioResult[]> {
   assertLocalDatabase(target.dbUrl, await stackDbUrls(target));
   options = { ...options, mode: options.mode ?? target.mode };
-  const sql = connect(target.dbUrl, options.mode === 'realtime' ? 8 : 2);
-  const results: ScenarioResult[] = [];
-  const play = async (loaded: Awaited<ReturnType<typeof loadScenarios>>[number], hoursSet = false): Promise<ScenarioResult> => {
+  const concurrency = options.concurrency ?? REALTIME_CONCURRENCY;
+  const sql = connect(target.dbUrl, options.mode === 'realtime' ? concurrency + 2 : 2);
+  const play = async (loaded: LoadedScenario, hoursSet = false): Promise<ScenarioResult> => {
     if ('error' in loaded) return failedResult(loaded.file, loaded.file, loaded.error);
     try {
       return await playScenario(loaded.scenario, target, { sql, file: loaded.file, mode: options.mode, hoursSet });
@@ -129,9 +137,11 @@ export async function playScenarioFiles(fileOrDir: string, target: SimTarget, on
     }
   };
   try {
-    let loaded = await loadScenarios(fileOrDir);
+    let loaded = (await Promise.all([fileOrDir].flat().map(loadScenarios))).flat();
     if (options.files) loaded = loaded.filter((l) => options.files!.some((f) => l.file.endsWith(f)));
+    if (options.skip) loaded = loaded.filter((l) => !options.skip!.some((f) => l.file.endsWith(f)));
     if (options.mode !== 'realtime') {
+      const results: ScenarioResult[] = [];
       for (const one of loaded) {
         const result = await play(one);
         results.push(result);
@@ -139,39 +149,44 @@ export async function playScenarioFiles(fileOrDir: string, target: SimTarget, on
       }
       return results;
     }
-    // Streamed calls take real time (audio at real-time pace): calls that set the same business
-    // hours (and different callers) play at once.
-    const groups = new Map<string, typeof loaded>();
-    for (const one of loaded) {
-      const key = 'error' in one ? 'error' : JSON.stringify(one.scenario.given.hours ?? null);
-      groups.set(key, [...(groups.get(key) ?? []), one]);
-    }
-    for (const group of groups.values()) {
-      const seen = new Set<string>();
-      const batches: (typeof loaded)[] = [[]];
-      for (const one of group) {
-        const caller = 'error' in one ? one.file : one.scenario.caller;
-        if (seen.has(caller) || batches.at(-1)!.length >= (options.concurrency ?? 8)) (batches.push([]), seen.clear());
-        seen.add(caller);
-        batches.at(-1)!.push(one);
-      }
-      for (const batch of batches) {
-        const first = batch[0]!;
-        const restore = 'error' in first ? async () => {} : await applyGiven(sql, { ...first.scenario, given: { hours: first.scenario.given.hours } });
-        try {
-          for (const result of await Promise.all(batch.map((one) => play(one, true)))) {
-            results.push(result);
-            onResult?.(result);
-          }
-        } finally {
-          await restore();
-        }
-      }
-    }
+    return await playAtOnce(sql, loaded, concurrency, (one) => play(one, true), onResult);
   } finally {
     await sql.end();
   }
-  return results;
+}
+
+/**
+ * Streamed calls take real time (audio at real-time pace, the wall clock's, not the CPU's): calls
+ * that set the same business hours (and come from different callers) play at once, the longest
+ * first so that the group does not end waiting for one long call.
+ */
+async function playAtOnce(sql: Sql, loaded: LoadedScenario[], concurrency: number,
+  play: (one: LoadedScenario) => Promise<ScenarioResult>, onResult?: (result: ScenarioResult) => void): Promise<ScenarioResult[]> {
+  const groups = new Map<string, LoadedScenario[]>();
+  for (const one of loaded) {
+    const key = 'error' in one ? 'error' : JSON.stringify(one.scenario.given.hours ?? null);
+    groups.set(key, [...(groups.get(key) ?? []), one]);
+  }
+  const byFile = new Map<string, ScenarioResult>();
+  for (const group of groups.values()) {
+    const first = group[0]!;
+    const restore = 'error' in first ? async () => {} : await applyGiven(sql, { ...first.scenario, given: { hours: first.scenario.given.hours } });
+    try {
+      const longestFirst = [...group].sort((a, b) => expectedLength(b) - expectedLength(a));
+      const results = await inPool(longestFirst, concurrency, (one) => ('error' in one ? one.file : one.scenario.caller), play, onResult);
+      longestFirst.forEach((one, i) => byFile.set(one.file, results[i]!));
+    } finally {
+      await restore();
+    }
+  }
+  return loaded.map((one) => byFile.get(one.file)!);
+}
+
+/** A rough length of a scenario's calls (turns, and a greeting per call). */
+function expectedLength(one: LoadedScenario): number {
+  if ('error' in one) return 0;
+  const calls = [one.scenario, ...(one.scenario.later_calls ?? [])];
+  return calls.reduce((n, call) => n + 10 + 8 * call.turns.length, 0);
 }
 
 /** Plays the turns in order; hangs up after the last one if the agent has not ended the call. */
