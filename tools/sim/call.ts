@@ -351,9 +351,12 @@ export class CallSession {
     this.streamStats.clears = stream.cleared.length;
     this.streamStats.replies.push(...replies);
     for (const r of replies) if (r.overheadMs !== null) this.streamStats.overheadsMs.push(r.overheadMs);
-    const texts = replies.map((r) => r.heard).filter(Boolean);
+    const heard = replies.filter((r) => r.heard);
+    // A reply the caller cut into is judged by what it said on the line (as a relay reply by its
+    // tokens); the database keeps the heard part.
     const deferred = this.deferred.splice(0);
-    for (const done of deferred) done.agent = texts.length > (turn ? 1 : 0) ? texts.shift()! : '';
+    for (const done of deferred) done.agent = heard.length > (turn ? 1 : 0) ? heard.shift()!.said : '';
+    const texts = heard.map((r) => r.heard);
     if (turn) {
       turn.says.push(...texts);
       const first = stream.firstAudioSince(since);

@@ -29,8 +29,12 @@ export type StreamOptions = {
   standInCa: string;
 };
 
-/** A reply the caller heard (part of), in the order played. */
-export type HeardReply = { text: string; heard: string; complete: boolean; overheadMs: number | null };
+/**
+ * A reply the caller heard (part of), in the order played: `heard` is what played before a
+ * `clear`, `said` what of it reached Twilio (the words the agent put on the line, as a relay
+ * reply's text is all its tokens).
+ */
+export type HeardReply = { text: string; heard: string; said: string; complete: boolean; overheadMs: number | null };
 
 type Outgoing = { kind: 'frame'; bytes: Uint8Array; key: string | null } | { kind: 'mark'; name: string };
 
@@ -207,10 +211,13 @@ export class MediaStream {
       const fraction = Math.min(1, r.matched / Math.max(1, r.sound_frames));
       const words = r.text.split(/\s+/).filter(Boolean);
       const complete = fraction >= 0.97;
+      const reached = Math.min(1, body.received_ids.filter((id) => id === r.id).length / Math.max(1, r.sound_frames));
+      const said = reached >= 0.97 ? r.text : words.slice(0, Math.round(words.length * reached)).join(' ');
       const firstIndex = body.received_ids.indexOf(r.id);
       const overheadMs = r.first_audio_at !== null && firstIndex >= 0 ? this.received[firstIndex]!.at - r.first_audio_at : null;
       if (overheadMs !== null) this.overheads.push(overheadMs);
-      return { text: r.text, heard: complete ? r.text : words.slice(0, Math.round(words.length * fraction)).join(' '), complete, overheadMs };
+      return { text: r.text, heard: complete ? r.text : words.slice(0, Math.round(words.length * fraction)).join(' '), said,
+        complete, overheadMs };
     });
   }
 
