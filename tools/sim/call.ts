@@ -63,6 +63,8 @@ type TurnInProgress = { caller: string | null; says: string[]; latency: number; 
 
 /** How long the caller waits for a streamed answer before taking it as silence. */
 const STREAM_REPLY_TIMEOUT_MS = 15_000;
+/** How long a caller done talking waits for the agent's side to close the stream before hanging up. */
+const STREAM_HANGUP_GRACE_MS = 3_000;
 
 /** A document chain that ran this long without caller input is a loop. */
 const MAX_DOCUMENTS_PER_TURN = 25;
@@ -176,8 +178,16 @@ export class CallSession {
   async hangup(): Promise<void> {
     if (this.ended || !this.startedAt) return;
     if (this.waiting?.kind === 'stream') {
-      if (this.deferred.length) await this.hearStream(this.waiting.stream, null);
-      await this.waiting.stream.stop();
+      const w = this.waiting;
+      if (this.deferred.length) await this.hearStream(w.stream, null);
+      // The agent may be ending the call itself (its goodbye has played, its handoff is being
+      // stored): a caller who has said all they meant to waits a moment for the line to drop.
+      await Promise.race([w.stream.waitClosed(), sleep(STREAM_HANGUP_GRACE_MS)]);
+      if (w.stream.closed) {
+        await this.streamClosedBetweenTurns(w);
+        if (this.ended) return;
+      }
+      await w.stream.stop();
     }
     if (this.waiting?.kind === 'relay') {
       await this.relayBetweenTurns();
@@ -363,6 +373,20 @@ export class CallSession {
       if (first !== null) turn.latency += first - since;
       turn.heard = texts.length > 0;
     }
+  }
+
+  /** The stream closed while the caller was quiet: Twilio runs the verbs after </Connect> (a hang-up, a transfer). */
+  private async streamClosedBetweenTurns(w: Extract<Waiting, { kind: 'stream' }>): Promise<void> {
+    const turn: TurnInProgress = { caller: null, says: [], latency: 0, heard: true, documents: 0 };
+    try {
+      await this.afterStream(w, turn);
+    } catch (error) {
+      if (!(error instanceof CallFailure || error instanceof WebhookUnreachable)) throw error;
+      this.end('error');
+      this.error = error.message;
+    }
+    if (turn.says.length) this.unprompted.push(turn.says.join(' '));
+    if (this.ended) await this.sendStatusCallback();
   }
 
   /** The socket closed: Twilio goes on with the verbs after </Connect>. */
