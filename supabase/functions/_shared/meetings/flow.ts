@@ -90,6 +90,23 @@ async function book(deps: MeetingDeps, ctx: TurnContext, member: CalendarMember,
       member: member.user_id } }, 'meeting_booked');
 }
 
+const offeredSlots = (o: Offer): Slot[] => o.slots.map((s) => ({ start: new Date(s.start), end: new Date(s.end) }));
+const declines = (text: string) => /\b(neither|none|no)\b/i.test(text) && !MEETING_ASK.test(text);
+
+/**
+ * What the caller's words are to the meetings flow, given the call's state: a pick among the times
+ * offered, a no to them, a request for a meeting, or nothing (the brain's turn). A Realtime model
+ * decides this itself; the local Realtime stand-in asks here, so it calls the meeting tool when
+ * a gathered turn would have run the meeting step.
+ */
+export function meetingIntent(text: string, state: Record<string, unknown>, timeZone: string):
+  'choice' | 'decline' | 'request' | null {
+  const pending = state.meeting_offer as Offer | undefined;
+  if (pending && chosenSlot(text, offeredSlots(pending), timeZone) !== null) return 'choice';
+  if (pending && declines(text)) return 'decline';
+  return MEETING_ASK.test(text) && !state.meeting ? 'request' : null;
+}
+
 /** This turn, when it is about a meeting; null hands the turn to the brain. */
 export async function meetingTurn(deps: MeetingDeps, ctx: TurnContext): Promise<TurnResult | null> {
   const text = ctx.input.kind === 'speech' ? ctx.input.text : ctx.input.kind === 'digits' ? ctx.input.digits : null;
@@ -97,11 +114,11 @@ export async function meetingTurn(deps: MeetingDeps, ctx: TurnContext): Promise<
   const pending = ctx.state.meeting_offer as Offer | undefined;
   if (pending) {
     const member = ctx.team.find((m) => m.user_id === pending.member && m.active) as (TeamMember & Partial<CalendarMember>) | undefined;
-    const slots = pending.slots.map((s) => ({ start: new Date(s.start), end: new Date(s.end) }));
+    const slots = offeredSlots(pending);
     const i = chosenSlot(text, slots, ctx.config.timezone);
     if (member && i !== null) return book(deps, ctx, asMember(member), slots[i]);
     const { meeting_offer: _dropped, ...state } = ctx.state;
-    if (/\b(neither|none|no)\b/i.test(text) && !MEETING_ASK.test(text)) {
+    if (declines(text)) {
       return result(ctx, 'No problem. I can also have someone call you back to find a time. What would you like to do?',
         state, 'meeting_declined');
     }

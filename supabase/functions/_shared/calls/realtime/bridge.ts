@@ -20,6 +20,7 @@ import { store, type StoredInput, type StreamHandoff } from '../store.ts';
 import { contextFrom, guardTransfer, loadSnapshot, servicesFor, type Snapshot } from '../turn.ts';
 import { greetingInstruction, instructionsFor, realtimeSettings, sessionFor } from './session_config.ts';
 import { heardPart, Playback } from './playback.ts';
+import { MEETING_TOOL_NAME, meetingTool, runMeetingTool } from './meeting_tool.ts';
 import { type RealtimeLink, RealtimeUnavailable, type ServerEvent } from './link.ts';
 
 export interface TwilioSide {
@@ -121,7 +122,7 @@ export class RealtimeBridge {
     });
     const now = this.rt.now();
     const topics = await store.knowledgeTopics(this.rt.sql).catch(() => []);
-    this.link.send({ type: 'session.update', session: sessionFor(snap.config, TOOLS, {
+    this.link.send({ type: 'session.update', session: sessionFor(snap.config, [...TOOLS, meetingTool], {
       callSid, idleTimeoutMs: this.o.idleTimeoutMs,
       instructions: instructionsFor(snap.config, { customer: snap.customer,
         withinHours: isWithinHours(snap.config, now), knowledgeTopics: topics }),
@@ -245,6 +246,7 @@ export class RealtimeBridge {
   private runTool(callId: string, name: string, rawArgs: string): void {
     const t = this.turn ??= this.newTurn(null);
     const run = async () => {
+      if (name === MEETING_TOOL_NAME) return await this.meetingStep(t, callId, rawArgs);
       const tool = toolByName(name);
       if (!tool) return { callId, output: UNKNOWN_TOOL(name) };
       let args: Record<string, unknown>;
@@ -253,10 +255,7 @@ export class RealtimeBridge {
       } catch {
         return { callId, output: TOOL_FAILED(name) };
       }
-      const snap = this.snap!;
-      const input: TurnInput = t.input?.kind === 'speech' ? { kind: 'speech', text: t.input.text }
-        : t.input?.kind === 'digits' ? { kind: 'digits', digits: t.input.text } : { kind: 'silence' };
-      const ctx = contextFrom(snap, this.rt, t.n, input);
+      const ctx = contextFrom(this.snap!, this.rt, t.n, this.inputOf(t));
       try {
         const out = await tool.handler(args, { turn: ctx, services: servicesFor(this.rt) });
         const guarded = guardTransfer({ reply: '', actions: out.actions, state: {}, meta: {} as never }, ctx).actions;
@@ -269,6 +268,29 @@ export class RealtimeBridge {
       }
     };
     t.toolRuns.push(run());
+  }
+
+  /** The meetings flow, run for the model: the call's state carries the times offered to the next turn. */
+  private async meetingStep(t: Turn, callId: string, rawArgs: string): Promise<{ callId: string; output: string }> {
+    let args: Record<string, unknown> = {};
+    try {
+      args = JSON.parse(rawArgs);
+    } catch { /* the turn's own transcript stands in for the words */ }
+    const snap = this.snap!;
+    try {
+      const step = await runMeetingTool(this.rt, contextFrom(snap, this.rt, t.n, this.inputOf(t)), args);
+      snap.conversation.state = step.state;
+      if (!t.tools.includes(MEETING_TOOL_NAME)) t.tools.push(MEETING_TOOL_NAME);
+      return { callId, output: step.output };
+    } catch (err) {
+      this.rt.log.warn('tool failed', { call_sid: this.callSid, tool: MEETING_TOOL_NAME, ...errorFields(err) });
+      return { callId, output: TOOL_FAILED(MEETING_TOOL_NAME) };
+    }
+  }
+
+  private inputOf(t: Turn): TurnInput {
+    return t.input?.kind === 'speech' ? { kind: 'speech', text: t.input.text }
+      : t.input?.kind === 'digits' ? { kind: 'digits', digits: t.input.text } : { kind: 'silence' };
   }
 
   private async responseDone(response: Record<string, unknown>): Promise<void> {
@@ -318,6 +340,12 @@ export class RealtimeBridge {
     this.nextTurn = t.n + 1;
     const latency = t.stoppedAt !== null && t.firstAudioAt !== null ? Math.max(0, t.firstAudioAt - t.stoppedAt) : 0;
     const snap = this.snap!;
+    // Times offered and not answered lapse, as in a gathered turn.
+    if (!t.tools.includes(MEETING_TOOL_NAME) && snap.conversation.state?.meeting_offer) {
+      const { meeting_offer: _lapsed, ...state } = snap.conversation.state;
+      snap.conversation.state = state;
+    }
+    const state = snap.conversation.state ?? {};
     this.commits = this.commits.then(async () => {
       try {
         await store.recordTurn(this.rt.sql, {
@@ -325,7 +353,7 @@ export class RealtimeBridge {
           meta: { provider: 'openai-realtime', latency_ms: Math.round(latency), tokens_in: 0, tokens_out: 0,
             cost_usd: 0, tools: t.tools, voice_mode: 'realtime', first_token_ms: Math.round(latency),
             ...(interrupted ? { intent: 'interrupted', interrupted: true } : {}) },
-          state: snap.conversation.state ?? {}, actions: t.actions,
+          state, actions: t.actions,
         });
       } catch (err) {
         this.rt.log.error('realtime turn not stored', { call_sid: this.callSid, turn: t.n, ...errorFields(err) });

@@ -3,7 +3,7 @@
  * prompt, the phone rules, the business's hours and whether it is open, the caller's first name
  * for a returning caller, the knowledge base's topics), voice, language, G.711 mu-law both ways,
  * server VAD with an idle timeout (the gather mode's silence), input transcription, and the same
- * tools as every other brain.
+ * tools as every other brain (with the meeting step as one more: realtime/meeting_tool.ts).
  */
 import type { AgentConfig, Customer, Tool } from '../../brain/types.ts';
 import { PHONE_RULES } from '../../brain/llm/prompts.ts';
@@ -12,6 +12,9 @@ import { describeHours } from '../../brain/hours.ts';
 /** Said after `</Connect>`-style greetings: the model must speak the configured greeting verbatim. */
 export const greetingInstruction = (greeting: string) =>
   `Greet the caller with exactly these words and nothing else: ${greeting}`;
+
+/** A function the Realtime model may call: a registry tool's schema, or the meeting step's. */
+export type FunctionSchema = { name: string; description: string; parameters: Tool['parameters'] };
 
 export interface RealtimeSettings {
   model: string;
@@ -51,7 +54,7 @@ export function instructionsFor(agent: AgentConfig, o: { customer: Customer | nu
 }
 
 /** The `session.update` body. */
-export function sessionFor(agent: AgentConfig, tools: readonly Tool[], o: { callSid: string; instructions: string;
+export function sessionFor(agent: AgentConfig, tools: readonly FunctionSchema[], o: { callSid: string; instructions: string;
   idleTimeoutMs: number }) {
   const s = realtimeSettings(agent);
   return {

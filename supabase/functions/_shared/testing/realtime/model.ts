@@ -13,6 +13,8 @@ import { TOOLS } from '../../brain/tools/registry.ts';
 import { createLocalBrain } from '../../brain/local/engine.ts';
 import { isWithinHours } from '../../brain/hours.ts';
 import { store } from '../../calls/store.ts';
+import { meetingIntent } from '../../meetings/flow.ts';
+import { MEETING_TOOL_NAME } from '../../calls/realtime/meeting_tool.ts';
 
 export interface ToolCall {
   name: string;
@@ -22,6 +24,8 @@ export interface ToolCall {
 export interface ModelTurn {
   toolCalls: ToolCall[];
   reply: string;
+  /** The reply is the function's output, said word for word (the meeting step's). */
+  sayOutput?: boolean;
 }
 
 const observed = new AsyncLocalStorage<ToolCall[]>();
@@ -49,10 +53,18 @@ export class LocalModel {
     this.brain = createLocalBrain();
   }
 
-  /** One turn of the call `callSid`, given the conversation as the session holds it. */
-  async turn(callSid: string, history: HistoryEntry[], input: TurnInput): Promise<ModelTurn> {
+  /**
+   * One turn of the call `callSid`, given the conversation as the session holds it. Words that a
+   * gathered turn would give to the meeting step (the call's stored state says whether times are
+   * on offer) become a call of the meeting function, as a model following its description would.
+   */
+  async turn(callSid: string, history: HistoryEntry[], input: TurnInput, o: { meetings?: boolean } = {}): Promise<ModelTurn> {
     const snap = await store.loadTurnContext(this.sql, callSid, null);
     if (!snap.config || !snap.team) throw new Error('the call has no config');
+    const said = input.kind === 'speech' ? input.text : input.kind === 'digits' ? input.digits : '';
+    if (o.meetings !== false && said && meetingIntent(said, snap.conversation.state ?? {}, snap.config.timezone)) {
+      return { toolCalls: [{ name: MEETING_TOOL_NAME, args: { caller_said: said } }], reply: '', sayOutput: true };
+    }
     const now = new Date();
     const calls: ToolCall[] = [];
     const result = await observed.run(calls, () =>

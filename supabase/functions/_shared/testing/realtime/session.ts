@@ -10,6 +10,7 @@ import { FRAME_BYTES, FRAME_MS, framesOf, fromBase64, speak, toBase64 } from './
 import type { Recognizer } from './recognizer.ts';
 import { Vad } from './vad.ts';
 import type { LocalModel, ToolCall } from './model.ts';
+import { NOT_A_MEETING_STEP } from '../../calls/realtime/meeting_tool.ts';
 
 type Json = Record<string, unknown>;
 
@@ -53,6 +54,8 @@ export class StandInSession {
   private leftover = new Uint8Array();
   private active: ActiveResponse | null = null;
   private plannedReply: string | null = null;
+  /** After the function calls: say the last function's output (the meeting step), or answer `input` if it was none. */
+  private sayOutputOf: TurnInput | null = null;
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private work: Promise<void> = Promise.resolve();
   private closed = false;
@@ -214,6 +217,13 @@ export class StandInSession {
     const instructions = typeof options.instructions === 'string' ? options.instructions : '';
     const greeting = GREETING.exec(instructions);
     if (greeting) return await this.speakReply(greeting[1].trim());
+    if (this.sayOutputOf) {
+      const input = this.sayOutputOf;
+      this.sayOutputOf = null;
+      const output = this.items.findLast((i) => i.type === 'function_call_output')?.text ?? '';
+      if (output && output !== NOT_A_MEETING_STEP) return await this.speakReply(output);
+      return await this.think(input, { meetings: false });
+    }
     if (this.plannedReply !== null) {
       const reply = this.plannedReply;
       this.plannedReply = null;
@@ -226,15 +236,16 @@ export class StandInSession {
   }
 
   /** The model's turn: function calls first (their outputs come back, then response.create), else speech. */
-  private async think(input: TurnInput): Promise<void> {
+  private async think(input: TurnInput, o: { meetings?: boolean } = {}): Promise<void> {
     if (!this.callSid) return await this.speakReply(INPUT_NOTES.silence);
     const history = this.history();
     const last = history.at(-1);
     // The model's history is what came before this input.
     if (input.kind === 'speech' && last?.role === 'caller' && last.content === input.text) history.pop();
-    const turn = await this.hooks.model.turn(this.callSid, history, input);
+    const turn = await this.hooks.model.turn(this.callSid, history, input, o);
     if (turn.toolCalls.length) {
-      this.plannedReply = turn.reply;
+      if (turn.sayOutput) this.sayOutputOf = input;
+      else this.plannedReply = turn.reply;
       return this.functionCalls(turn.toolCalls);
     }
     await this.speakReply(turn.reply);
