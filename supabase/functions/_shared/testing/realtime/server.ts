@@ -2,7 +2,8 @@
  * A local stand-in for the OpenAI Realtime API (WebSocket, GA protocol), close enough for the
  * real `openai` package's client: `wss://HOST/v1/realtime?model=...` with the key in the
  * `openai-insecure-api-key.` subprotocol. The client insists on wss, so it serves TLS with a
- * certificate of the local stack's own CA (the functions trust it through DENO_CERT).
+ * certificate of the local stack's own CA (the functions trust it through DENO_CERT), terminated
+ * in front of the plain server with Nagle's algorithm off (tls_front.ts).
  *
  * Test-only channel (plain JSON over the same port, never part of the real API):
  *   POST /_test/utterances {text, audio}  what this audio (base64 mu-law) says, before it is streamed
@@ -18,6 +19,7 @@ import { fromBase64 } from './audio.ts';
 import { LocalModel } from './model.ts';
 import { Recognizer } from './recognizer.ts';
 import { StandInSession } from './session.ts';
+import { serveTlsFront } from './tls_front.ts';
 
 export interface StandInOptions {
   port: number;
@@ -87,8 +89,8 @@ export function serveStandIn(o: StandInOptions) {
     return apiError(404, 'not found');
   }
 
-  const server = Deno.serve({ hostname: '127.0.0.1', port: o.port, cert: o.cert, key: o.key,
-    onListen: () => log('realtime stand-in listening', { port: o.port }) }, (req) => {
+  // Plain HTTP on a loopback port of its own, behind the TLS front (tls_front.ts says why).
+  const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen: () => {} }, (req) => {
     const url = new URL(req.url);
     if (url.pathname === '/health') return Response.json({ ok: true, sessions });
     if (url.pathname.startsWith('/_test/') && req.method === 'POST') return testChannel(req, url.pathname);
@@ -104,7 +106,13 @@ export function serveStandIn(o: StandInOptions) {
     new StandInSession(socket, { recognizer, model, failing, log });
     return response;
   });
-  return { server, recognizer, failing, close: async () => { await server.shutdown(); await sql.end(); } };
+  const front = serveTlsFront({ port: o.port, cert: o.cert, key: o.key, innerPort: server.addr.port,
+    onListen: () => log('realtime stand-in listening', { port: o.port }) });
+  return { server, recognizer, failing, close: async () => {
+    await front.close();
+    await server.shutdown();
+    await sql.end();
+  } };
 }
 
 if (import.meta.main) {
