@@ -30,7 +30,7 @@ import { round1, summarise } from './stats.ts';
 import { printTable } from './report.ts';
 import { runRealtimeCalls } from './realtime.ts';
 import { runVoiceModeBench } from './voice-modes.ts';
-import { openViewers, type ViewerFigures } from './viewers.ts';
+import { spawnViewers, type ViewerFigures } from './viewers.ts';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       if (phase > 0) await removeBenchCalls(sql);
       say(`load: ${calls} concurrent calls x ${turns} turns, think ${thinkMs} ms, ${viewerCount} dashboard viewers`);
       const [{ after }] = await sql<{ after: string }[]>`select coalesce(max(id), 0)::text as after from public.messages`;
-      const viewers = await openViewers(layout.dashboardUrl, viewerCount, 'user_jordan_lee', Number(after));
+      const viewers = await spawnViewers(layout.dashboardUrl, viewerCount, 'user_jordan_lee', Number(after));
       const pids = stackPids(layout);
       if (process.argv.includes('--functions-pid')) pids.functions = option('functions-pid', 0);
       const rss = rssSampler(pids);
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
       const rssMb = rss.stop();
       // Lines still in flight at the end of the load reach the viewers within the poll interval.
       if (viewerCount > 0) await new Promise((r) => setTimeout(r, 1000));
-      const live: ViewerFigures = viewers.stop();
+      const live: ViewerFigures = await viewers.stop();
 
       const latencies = load.outcomes.flatMap((o) => o.latencies);
       const turnCount = latencies.length;
@@ -170,6 +170,7 @@ async function main(): Promise<void> {
           functions: round1((1000 * cpuSeconds.functions) / turnCount),
           postgres: round1((1000 * cpuSeconds.postgres) / turnCount),
           worker: round1((1000 * cpuSeconds.worker) / turnCount),
+          dashboard: round1((1000 * cpuSeconds.dashboard) / turnCount),
           bench: round1((1000 * cpuSeconds.bench) / turnCount),
         },
         baseline_p50_ms: b.p50, baseline_p99_ms: b.p99, baseline_errors: baseline.errors,
