@@ -93,6 +93,20 @@ describe.skipIf(skipWithout({ TEST_DB_URL: url }))('LiveHub: calls by NOTIFY, li
     offS();
   });
 
+  it('a burst of calls starting and ending at once reaches each stream: every call started, then ended, once each', async () => {
+    const member = collector(MEMBER, null, 0);
+    const off = await hub.subscribe(member.s);
+    const calls = await Promise.all(Array.from({ length: 12 }, (_, i) => startCall(sql, `+155501488${String(i).padStart(2, '0')}`)));
+    await Promise.all(calls.map((c) => finish(sql, c.callSid, 3)));
+    const ids = new Set(calls.map((c) => c.id));
+    // (After-call work may update a call later: 'call_updated' events are not counted here.)
+    const kindsOf = (id: string) => member.got.filter((r) => r.event === 'call' && r.data.call.id === id && r.data.kind !== 'call_updated').map((r) => r.data.kind);
+    await member.waitFor(() => calls.every((c) => kindsOf(c.id).includes('call_ended')), 5000);
+    for (const c of calls) expect(kindsOf(c.id)).toEqual(['call_started', 'call_ended']);
+    expect(member.got.filter((r) => r.event === 'call' && ids.has(r.data.call.id) && r.data.kind === 'call_ended').every((r) => r.data.call.ended_at)).toBe(true);
+    off();
+  });
+
   it('resumes after a drop: what came after Last-Event-ID is replayed; a call’s stream sees only that call', async () => {
     const call = await startCall(sql, '+15550148889');
     const other = await startCall(sql, '+15550148890');
