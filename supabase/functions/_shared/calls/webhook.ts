@@ -20,6 +20,14 @@ export interface WebhookRequest {
   receivedAt: number;
   /** Card, SSN or bank numbers removed from what the caller said or keyed (see compliance/redact). */
   redactions: RedactionKind[];
+  /** Epoch ms by which the webhook answers, with the fallback if the handler has not. */
+  deadlineAt: number;
+  /**
+   * Set by a handler while it waits on something slow that is not the database (a provider): the
+   * answer to give at the deadline instead of the fallback (e.g. a holding line and a <Redirect>),
+   * or null for the fallback after all.
+   */
+  lateAnswer?: () => string | null;
 }
 
 /**
@@ -59,18 +67,26 @@ export function twilioWebhook(
     if (refusal) return twimlResponse(refusal);
     const u = new URL(req.url);
     const subpath = u.pathname.replace(new RegExp(`^/${name}`), '') || '/';
-    const w: WebhookRequest = { params, subpath, query: u.searchParams, receivedAt, redactions };
-    // A hard deadline whatever hangs (a database mid-restart, a pool queue under load): Twilio
-    // gives up at 15 s and the caller would hear an application error.
+    // A hard deadline whatever hangs (a database mid-restart, a pool queue under load, a slow
+    // provider): Twilio gives up at 15 s and the caller would hear an application error.
+    const leftMs = Math.max(0, rt.config.webhookDeadlineMs - (performance.now() - receivedAt));
+    const w: WebhookRequest = { params, subpath, query: u.searchParams, receivedAt, redactions,
+      deadlineAt: Date.now() + leftMs };
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), Math.max(0, rt.config.webhookDeadlineMs - (performance.now() - receivedAt)));
+      timer = setTimeout(() => resolve('late'), leftMs);
     });
     const work = handle(w);
     try {
       const answer = await Promise.race([work, late]);
       if (answer === 'late') {
-        work.catch(() => {}); // it may still finish (and store) after we answered
+        work.catch(() => {}); // it goes on; what it may still store is the handler's to decide
+        const holding = w.lateAnswer?.() ?? null;
+        if (holding) {
+          rt.log.warn('webhook still waiting on a provider at its deadline; the caller is asked to hold',
+            { function: name, call_sid: params.callSid, deadline_ms: rt.config.webhookDeadlineMs });
+          return twimlResponse(holding);
+        }
         rt.outage.down();
         rt.log.error('webhook past its deadline; answered with the fallback', { function: name, call_sid: params.callSid,
           deadline_ms: rt.config.webhookDeadlineMs });
