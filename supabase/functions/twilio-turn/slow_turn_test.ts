@@ -11,7 +11,7 @@ import type { Brain } from '../_shared/brain/types.ts';
 import { createHandler as turnHandler } from './handler.ts';
 import { createHandler as voiceHandler } from '../twilio-voice/handler.ts';
 
-const DEADLINE_MS = 800;
+const DEADLINE_MS = 1200;
 /** What a loaded test machine may add to a timer before the answer is out. */
 const SLACK_MS = 400;
 
@@ -49,7 +49,7 @@ function collectPath(doc: ReturnType<typeof readTwiml>): string {
 
 Deno.test({ name: 'a provider slower than the deadline: the caller holds, the brain runs once, the reply is collected', ...needsDb,
   fn: async () => {
-    const brain = slowBrain(1900, 'We open at eight and close at six.');
+    const brain = slowBrain(1500, 'We open at eight and close at six.');
     const { rt } = testRuntime({ brain: () => brain }, { WEBHOOK_DEADLINE_MS: String(DEADLINE_MS) });
     const db = testSql();
     try {
@@ -92,7 +92,7 @@ Deno.test({ name: 'a provider slower than the deadline: the caller holds, the br
   } });
 
 Deno.test({ name: 'a Spanish caller is held in Spanish', ...needsDb, fn: async () => {
-  const brain = slowBrain(1200, 'Abrimos a las ocho.');
+  const brain = slowBrain(1500, 'Abrimos a las ocho.');
   const { rt } = testRuntime({ brain: () => brain }, { WEBHOOK_DEADLINE_MS: String(DEADLINE_MS) });
   try {
     const callSid = newCallSid();
@@ -114,7 +114,7 @@ Deno.test({ name: 'a Spanish caller is held in Spanish', ...needsDb, fn: async (
 Deno.test({ name: 'a provider that never answers: three holds, then the fallback, and the caller\'s words are kept', ...needsDb,
   fn: async () => {
     const brain = slowBrain(Infinity, 'never said');
-    const { rt } = testRuntime({ brain: () => brain }, { WEBHOOK_DEADLINE_MS: '300' });
+    const { rt } = testRuntime({ brain: () => brain }, { WEBHOOK_DEADLINE_MS: String(DEADLINE_MS) });
     const db = testSql();
     try {
       const callSid = newCallSid();

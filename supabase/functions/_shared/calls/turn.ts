@@ -85,8 +85,12 @@ export function guardTransfer<T extends TurnResult>(result: T, ctx: TurnContext)
   return { ...result, actions: rest };
 }
 
-/** How long before the webhook's deadline a turn must be stored (its commit, the answer's trip). */
-const STORE_MARGIN_MS = 300;
+/** How long before the answering request's deadline a turn must be stored (its commit, the render). */
+const STORE_MARGIN_MS = 100;
+/** Less time than this left to store: the request holds the caller once more, and the next one stores. */
+const STORE_MIN_MS = 250;
+/** Most a finished reply waits for the hold that gives it time to be stored. */
+const STORE_WAIT_MAX_MS = 5000;
 /** How often a redirect for a turn another process is answering looks for it in the database. */
 const COLLECT_POLL_MS = 250;
 
@@ -136,6 +140,7 @@ async function answerTurn(rt: Runtime, w: WebhookRequest, p: PendingTurn,
   w.lateAnswer = holdWhileThinking(rt, w, p, n);
   const result = privacy.result ?? await meetingTurn(meetingDeps(rt), ctx) ??
     guardTransfer(await rt.brain(agent).turn(ctx, servicesFor(rt)), ctx);
+  await timeToStore(p);
   p.phase = 'database';
   // A caller who spoke card or bank details hears why they were left out.
   const reply = [
@@ -159,6 +164,17 @@ async function answerTurn(rt: Runtime, w: WebhookRequest, p: PendingTurn,
     webhookUrls(rt.config.publicFunctionsUrl), w.params.to, w.params.callSid);
 }
 
+/**
+ * Waits, still in the brain's phase, until the request answering for the turn has time left to
+ * store it: one that is about to answer holds the caller instead, and the next one gets the reply.
+ */
+async function timeToStore(p: PendingTurn): Promise<void> {
+  const until = Date.now() + STORE_WAIT_MAX_MS;
+  while (!p.fellBack && p.answerBy - Date.now() < STORE_MIN_MS && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(5, p.answerBy - Date.now() + 5)));
+  }
+}
+
 /** The stored answer to turn n, spoken again (record_turn replays it, runs nothing). */
 async function replayTurn(rt: Runtime, w: WebhookRequest, snap: Snapshot, n: number): Promise<string> {
   const replayed = await store.recordTurn(rt.sql, { callSid: w.params.callSid, turn: n, input: { kind: 'silence' },
@@ -176,6 +192,8 @@ async function collectTurn(rt: Runtime, w: WebhookRequest, n: number, p: Pending
     p.answerBy = w.deadlineAt; // this request answers for the turn now
     w.lateAnswer = holdWhileThinking(rt, w, p, n);
     await p.done;
+    // Held at this request's deadline: the next redirect collects the answer, not this one.
+    if (w.answered.aborted) throw new Error('turn collected by a later request');
   }
   let reachable = false;
   const holds = holdNumber(w);
@@ -190,6 +208,7 @@ async function collectTurn(rt: Runtime, w: WebhookRequest, n: number, p: Pending
     if (snap.history.some((h) => h.turn === n && h.role === 'agent')) return replayTurn(rt, w, snap, n);
     // Answered here and not stored (the database failed it): the fallback, with the caller's words held.
     if (p) throw new Error('turn not stored by the request that answered it');
+    if (w.answered.aborted) throw new Error('turn collected by a later request');
     await new Promise((resolve) => setTimeout(resolve, COLLECT_POLL_MS));
   }
 }

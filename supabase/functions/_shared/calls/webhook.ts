@@ -28,6 +28,8 @@ export interface WebhookRequest {
    * or null for the fallback after all.
    */
   lateAnswer?: () => string | null;
+  /** Aborted when the shell answered for the handler (at the deadline): its answer will not be heard. */
+  answered: AbortSignal;
 }
 
 /**
@@ -69,9 +71,10 @@ export function twilioWebhook(
     const subpath = u.pathname.replace(new RegExp(`^/${name}`), '') || '/';
     // A hard deadline whatever hangs (a database mid-restart, a pool queue under load, a slow
     // provider): Twilio gives up at 15 s and the caller would hear an application error.
-    const leftMs = Math.max(0, rt.config.webhookDeadlineMs - (performance.now() - receivedAt));
+    const leftMs = Math.max(0, answerWithin(rt) - (performance.now() - receivedAt));
+    const answeredLate = new AbortController();
     const w: WebhookRequest = { params, subpath, query: u.searchParams, receivedAt, redactions,
-      deadlineAt: Date.now() + leftMs };
+      deadlineAt: Date.now() + leftMs, answered: answeredLate.signal };
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), leftMs);
@@ -81,6 +84,7 @@ export function twilioWebhook(
       const answer = await Promise.race([work, late]);
       if (answer === 'late') {
         work.catch(() => {}); // it goes on; what it may still store is the handler's to decide
+        answeredLate.abort();
         const holding = w.lateAnswer?.() ?? null;
         if (holding) {
           rt.log.warn('webhook still waiting on a provider at its deadline; the caller is asked to hold',
@@ -103,6 +107,19 @@ export function twilioWebhook(
       clearTimeout(timer);
     }
   };
+}
+
+/** What is kept back from the deadline for the answer to leave on a loaded machine (timers run late). */
+const SEND_MARGIN_MS = 500;
+/** While the database is known to be away, a webhook waits this long for it before the fallback. */
+const OUTAGE_WAIT_MS = 1500;
+
+/** How long this request's handler may run before the shell answers for it. */
+function answerWithin(rt: Runtime): number {
+  const deadline = rt.config.webhookDeadlineMs;
+  const budget = Math.max(deadline / 2, deadline - SEND_MARGIN_MS);
+  // A caller should not wait the whole deadline for a database every webhook just found away.
+  return rt.outage.isDown ? Math.min(budget, OUTAGE_WAIT_MS) : budget;
 }
 
 function plain(status: number, message: string): Response {
