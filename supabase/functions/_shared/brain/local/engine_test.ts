@@ -222,6 +222,15 @@ Deno.test('engine: "quería saber cuánto cuesta" after a name is a question abo
   ok(/1,500 dólares/.test(res.reply), res.reply);
 });
 
+Deno.test('engine: a Spanish caller asking whether "su asistente" answers in Spanish is not a legal matter', async () => {
+  // "su" once matched "suing" (both stem to "su") and the caller was offered a transfer.
+  const [res] = await call(['Hola, buenas tardes. Tengo una clínica dental pequeña y quería saber si su asistente puede ' +
+    'contestar las llamadas en español.'], { now: CLOSED_NOW });
+  ok(/inglés y en español/.test(res.reply), res.reply);
+  ok(!res.actions.transfer && !/Lamento|comunicarle/.test(res.reply), res.reply);
+  eq(res.meta.intent, 'question');
+});
+
 Deno.test('engine: "how does that work and what would it cost for a small dental office?" answers both, not the office address', async () => {
   const [res] = await call(['Hey, my brother-in-law says you answer his phones, how does that work exactly and what would ' +
     'it cost me for a small dental office?']);

@@ -80,6 +80,10 @@ const RULES: [RegExp, string][] = [
   [/\b(?:cuánto tiempo|cuanto tiempo) (?:tarda|tardan|toma)\b/g, 'how long does it take'],
   [/\bfactura\b/g, 'invoice'],
   [/\b(?:hablan|habla) español\b/g, 'do you speak spanish'],
+  [/\b(?:contestar|contesta|contestan|atender|atiende|atienden) (?:las )?llamadas en (?:español|espanol)\b/g,
+    'answer calls in spanish'],
+  [/\ben (?:español|espanol)\b/g, 'in spanish'],
+  [/\ben (?:inglés|ingles)\b/g, 'in english'],
   // Yes, no, thanks, goodbye.
   [/^(?:sí|si)\b/g, 'yes'],
   [/\b(?:claro que sí|claro|correcto|exacto|está bien|esta bien|de acuerdo|perfecto|por supuesto)\b/g, 'yes'],
