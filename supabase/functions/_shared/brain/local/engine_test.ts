@@ -222,6 +222,32 @@ Deno.test('engine: "quería saber cuánto cuesta" after a name is a question abo
   ok(/1,500 dólares/.test(res.reply), res.reply);
 });
 
+Deno.test('engine: after hours, a caller who says no to a callback gets a message passed on, to the same person, and nothing booked', async () => {
+  const res = await call([
+    'The thing keeps hanging up on my customers halfway through, and nobody has called me back about it.',
+    "No, I don't want a callback, I want to talk to someone right now.",
+    "It's Greg Hanley, Hanley Auto.",
+    'ok bye',
+  ], { now: CLOSED_NOW });
+  const first = res[0].actions.message?.user_id;
+  ok(first, 'the first turn takes a message for someone');
+  ok(/no callback/i.test(res[1].reply) && /pass your message/.test(res[1].reply), res[1].reply);
+  ok(!/call you back/.test(res[1].reply), res[1].reply);
+  eq(res[1].actions.message?.user_id ?? first, first, 'the same person as the first turn');
+  eq(res[2].actions.lead, { name: 'Greg Hanley', company: 'Hanley Auto' });
+  ok(res.every((r) => !r.actions.callback), 'no callback booked');
+  ok(/pass your message/.test(res[3].reply) && !/booked/.test(res[3].reply), res[3].reply);
+  ok(res[3].actions.hangup);
+});
+
+Deno.test('engine: "ok bye" when asked for the company is a goodbye, not a company called "Bye"', async () => {
+  const res = await call(['The thing keeps hanging up on my customers and nobody has called me back.', 'Greg Hanley', 'ok bye'],
+    { now: CLOSED_NOW });
+  ok(/company/.test(res[1].reply), res[1].reply);
+  eq(res[2].actions.lead, undefined);
+  ok(res[2].actions.hangup);
+});
+
 Deno.test('engine: a Spanish caller asking whether "su asistente" answers in Spanish is not a legal matter', async () => {
   // "su" once matched "suing" (both stem to "su") and the caller was offered a transfer.
   const [res] = await call(['Hola, buenas tardes. Tengo una clínica dental pequeña y quería saber si su asistente puede ' +

@@ -151,7 +151,8 @@ export function finishLead(w: Work): void {
 
 /** Connect the caller to a person; outside hours (or nobody to take it) arrange a callback instead. */
 export async function handOff(w: Work, a: Analysis | null, reason: string, sorry = false): Promise<void> {
-  const topic = a?.topics[0] ?? w.st.offer?.topic ?? w.st.topic;
+  const arranging = w.st.flow?.kind === 'callback' && !w.st.flow.done ? w.st.flow : undefined;
+  const topic = a?.topics[0] ?? w.st.offer?.topic ?? arranging?.topic ?? w.st.topic;
   const failed = w.st.transfer?.failed ? w.st.transfer : undefined;
   const pick = chooseMember({ turn: w.ctx, services: w.services }, topic ?? '', a?.person?.name ?? '');
   if (failed && pick.member?.user_id === failed.user_id) {
@@ -173,7 +174,8 @@ export async function handOff(w: Work, a: Analysis | null, reason: string, sorry
     return;
   }
   if (sorry) say(w, phrase(w).afterHoursSorry());
-  say(w, out.result);
+  const messageFor = w.ctx.team.find((m) => m.user_id === (w.actions.message?.user_id ?? pick.member?.user_id))?.name;
+  say(w, w.st.noCallback ? phrase(w).messageInstead(messageFor) : out.result);
   startCallback(w, 'after_hours', topic, pick.member?.user_id);
   await advance(w);
   w.intent = 'message';

@@ -211,6 +211,9 @@ export async function speechTurn(w: Work, text: string, confidence?: number): Pr
   const u = utterance(text);
   const a = analyse(u, w.ctx.config, w.ctx.team);
   if (a.topics.length) w.st.topic = a.topics.find((t) => t !== 'complaint') ?? w.st.topic ?? a.topics[0];
+  // Kept for the call: a callback is not booked for a caller who said no to one.
+  if (a.declinesCallback && !w.st.callback?.at) w.st.noCallback = true;
+  else if (a.callback) w.st.noCallback = undefined;
   const t: SpokenTurn = {
     w, u, a, confidence,
     slots: { filled: [] },

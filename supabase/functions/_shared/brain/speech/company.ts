@@ -315,7 +315,7 @@ function companyIn(u: Utterance, opts: CompanyOptions): string | null {
   }
   // Unprompted, "my name is Priya Raman, Raman Bakes": taken when what follows the comma carries the
   // caller's surname or a trade word, and is not the name said again ("I'm Alan, Alan Whitaker").
-  const named = /\b(?:i'm|im|i am|this is|name is|name's)((?: (?:[\p{L}'-]+|\.)){1,5}?) , /u.exec(u.text);
+  const named = /\b(?:i'm|im|i am|this is|it's|its|name is|name's)((?: (?:[\p{L}'-]+|\.)){1,5}?) , /u.exec(u.text);
   if (named && !looksLikeQuestion(u)) {
     const company = plausibleCompany(companyAt(u, u.starts.indexOf(named.index + named[0].length)));
     const nameWords = named[1].toLowerCase().split(' ').filter((w) => /\p{L}{2,}/u.test(w) && !TITLES.has(w));
@@ -327,6 +327,9 @@ function companyIn(u: Utterance, opts: CompanyOptions): string | null {
     }
   }
   if (!expectCompany || looksLikeQuestion(u)) return null;
+  // "ok bye", "thanks, that's all": leaving, not naming a company.
+  if (/^(?:(?:ok|okay|alright|well|yeah|no|nope|thanks|thank you|cheers)[ ,.!]*)*(?:bye|goodbye|bye bye|see you|that's all|that is all|nothing else)\b/
+    .test(u.text)) return null;
   if (
     /\b(?:don't have|do not have|no company|not a company|just me|myself|self.employed|freelance|individual|rather not|prefer not|don't want to|not telling|skip)\b/
       .test(u.text)

@@ -122,6 +122,7 @@ Deno.test('extractCompany: a company said after the name and a comma, unprompted
     ["Hi, I'm Priya Raman, Raman Bakes.", 'Raman Bakes'],
     ['This is Marco Reyes, Reyes Landscaping, calling about the voice agent.', 'Reyes Landscaping'],
     ['my name is Dana Cole, Harbor Dental', 'Harbor Dental'],
+    ["Fine. It's Greg Hanley, Hanley Auto.", 'Hanley Auto'],
     // The name said again, or a sentence that goes on, is not a company.
     ['Hi this is Alan, Alan Whitaker.', null],
     ['My name is Dana Cole, and I have a question.', null],
