@@ -248,6 +248,14 @@ Deno.test('engine: "ok bye" when asked for the company is a goodbye, not a compa
   ok(res[2].actions.hangup);
 });
 
+Deno.test('engine: "what do you charge?" is a pricing question (sales), "you charged me twice" is billing', async () => {
+  const res = await call(['Hi, what do you guys charge for the voice agent?', 'Can someone call me back tomorrow at 2?']);
+  ok(/\$1,500/.test(res[0].reply), res[0].reply);
+  eq(res[1].actions.callback?.user_id, 'user_alex_rivera');
+  const [billing] = await call(['You charged me twice this month and I want it fixed']);
+  ok(/Sam Patel/.test(billing.reply), billing.reply);
+});
+
 Deno.test('engine: a Spanish caller asking whether "su asistente" answers in Spanish is not a legal matter', async () => {
   // "su" once matched "suing" (both stem to "su") and the caller was offered a transfer.
   const [res] = await call(['Hola, buenas tardes. Tengo una clínica dental pequeña y quería saber si su asistente puede ' +

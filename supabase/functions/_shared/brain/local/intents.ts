@@ -107,7 +107,8 @@ export function analyse(u: Utterance, config: AgentConfig, team: TeamMember[]): 
   const topicText = u.raw.replace(
     /\bset(?:ting)?\s+up\s+(?=(?:a|an|the|some)?\s*(?:quick\s+|short\s+)?(?:call|meeting|time|appointment|demo|callback|chat)\b)/gi,
     'arrange ',
-  );
+  // "What do you charge?" asks the price; "you charged me twice" is billing.
+  ).replace(/\b(?:what|how much)\s+(?:do|does|would|will|did)\s+(?:you|y'all|you guys|it|they|that)\s+charge\b/gi, 'what is the price');
   const topics = detectTopics(topicText, config, team);
   const sentiment = sentimentScore(u.raw);
   const injection = any(t, cue.INJECTION);
