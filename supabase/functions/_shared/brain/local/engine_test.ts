@@ -256,6 +256,18 @@ Deno.test('engine: "what do you charge?" is a pricing question (sales), "you cha
   ok(/Sam Patel/.test(billing.reply), billing.reply);
 });
 
+Deno.test('engine: a buyer\'s question nobody is in to take is not apologised for; "what if it can\'t answer?" is not the price', async () => {
+  const res = await call([
+    'My business partner and I are trying to figure out if we should go with you or Smith.ai, and the biggest thing ' +
+    'for us is whether the AI sounds natural and whether it can handle people who ramble a bit like me, you know?',
+    "Ha, fair enough. What happens if the AI can't answer something, does it just hang up on people?",
+    'How much is your answering service?',
+  ], { now: CLOSED_NOW });
+  ok(!/sorry/i.test(res[0].reply), res[0].reply);
+  ok(!/\$1,500/.test(res[1].reply), res[1].reply);
+  ok(/\$1,500/.test(res[2].reply), res[2].reply);
+});
+
 Deno.test('engine: a Spanish caller asking whether "su asistente" answers in Spanish is not a legal matter', async () => {
   // "su" once matched "suing" (both stem to "su") and the caller was offered a transfer.
   const [res] = await call(['Hola, buenas tardes. Tengo una clínica dental pequeña y quería saber si su asistente puede ' +

@@ -182,12 +182,13 @@ export async function handOff(w: Work, a: Analysis | null, reason: string, sorry
 }
 
 /** Acknowledge and offer a person (upset callers, billing disputes, cancellations, legal). */
-export async function offerTransfer(w: Work, a: Analysis, reason: string, upset: boolean): Promise<void> {
+export async function offerTransfer(w: Work, a: Analysis, reason: string, upset: boolean, sorry = upset): Promise<void> {
   const topic = a.topics.find((t) => t !== 'complaint') ?? (a.complaint ? 'complaint' : undefined) ??
     w.st.topic;
-  if (!w.ctx.withinHours) return await handOff(w, { ...a, topics: topic ? [topic] : a.topics }, reason, true);
+  // "I'm sorry about that" for a caller who is upset or has a problem, not for a question nobody is in to take.
+  if (!w.ctx.withinHours) return await handOff(w, { ...a, topics: topic ? [topic] : a.topics }, reason, sorry);
   const { member } = chooseMember({ turn: w.ctx, services: w.services }, topic ?? '');
-  if (!member) return await handOff(w, a, reason, true);
+  if (!member) return await handOff(w, a, reason, sorry);
   w.st.offer = { topic, reason };
   setPending(w, 'offer_transfer');
   say(w, upset ? phrase(w).offerTransfer(known(w).name, member.name) : phrase(w).offerTransferCalm(member.name));

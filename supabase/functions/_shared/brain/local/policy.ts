@@ -141,7 +141,8 @@ const RULES: Rule[] = [
         : a.upset
         ? 'upset caller'
         : `${mustHuman!.replaceAll('_', ' ')} (always handled by a person)`;
-      return offerTransfer(w, a, reason, a.upset || a.complaint);
+      // What only a person may handle (billing, cancellation, legal) is regretted after hours too.
+      return offerTransfer(w, a, reason, a.upset || a.complaint, true);
     },
   },
   {
@@ -151,7 +152,7 @@ const RULES: Rule[] = [
       w.st.misses = 0;
       // Something broken goes to whoever takes technical problems, whatever else was mentioned.
       const topics = ['technical', ...a.topics.filter((t) => t !== 'technical')];
-      return offerTransfer(w, { ...a, topics }, 'caller reports a problem', false);
+      return offerTransfer(w, { ...a, topics }, 'caller reports a problem', false, true);
     },
   },
   {
