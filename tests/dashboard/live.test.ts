@@ -93,6 +93,20 @@ describe.skipIf(skipWithout({ TEST_DB_URL: url }))('LiveHub: calls by NOTIFY, li
     offS();
   });
 
+  it('a burst of calls starting and ending at once reaches each stream: every call started, then ended, once each', async () => {
+    const member = collector(MEMBER, null, 0);
+    const off = await hub.subscribe(member.s);
+    const calls = await Promise.all(Array.from({ length: 12 }, (_, i) => startCall(sql, `+155501488${String(i).padStart(2, '0')}`)));
+    await Promise.all(calls.map((c) => finish(sql, c.callSid, 3)));
+    const ids = new Set(calls.map((c) => c.id));
+    // (After-call work may update a call later: 'call_updated' events are not counted here.)
+    const kindsOf = (id: string) => member.got.filter((r) => r.event === 'call' && r.data.call.id === id && r.data.kind !== 'call_updated').map((r) => r.data.kind);
+    await member.waitFor(() => calls.every((c) => kindsOf(c.id).includes('call_ended')), 5000);
+    for (const c of calls) expect(kindsOf(c.id)).toEqual(['call_started', 'call_ended']);
+    expect(member.got.filter((r) => r.event === 'call' && ids.has(r.data.call.id) && r.data.kind === 'call_ended').every((r) => r.data.call.ended_at)).toBe(true);
+    off();
+  });
+
   it('resumes after a drop: what came after Last-Event-ID is replayed; a call’s stream sees only that call', async () => {
     const call = await startCall(sql, '+15550148889');
     const other = await startCall(sql, '+15550148890');
@@ -181,6 +195,50 @@ describe.skipIf(!url)('the live feed is off the commit path', () => {
     const second = await since(Math.max(start.max_id, ...firstIds), first[0].snapshot);
     expect(second.filter((r) => r.id !== null).map((r) => r.id)).toEqual([slowId]);
     const third = await since(Math.max(start.max_id, ...firstIds), second[0].snapshot);
+    expect(third.filter((r) => r.id !== null)).toEqual([]);
+    await finish(sql, call.callSid, 5);
+  });
+
+  it('messages_committed_since finds a line whose id was drawn before the look but whose transaction began writing after it', async () => {
+    const call = await startCall(sql, '+15550148894');
+    const since = async (maxId: number, snapshot: string) =>
+      sql<{ id: number | null; snapshot: string }[]>`select id, snapshot::text as snapshot from public.messages_committed_since(${maxId}::int8, ${snapshot}::pg_snapshot)`;
+    const [start] = await sql<{ max_id: number; snapshot: string }[]>`select coalesce(max(id), 0)::int8 as max_id, pg_current_snapshot()::text as snapshot from public.messages`;
+
+    // The late transaction draws its id (no xid yet), a faster line commits, the hub looks; only
+    // then does the late one write (taking an xid past that look's xmax) and commit.
+    // (nextval takes an xid itself when it writes the sequence's WAL, once in 32 draws: such a
+    // draw is rolled back and drawn again.)
+    let drawn!: (id: number) => void;
+    const lateId = new Promise<number>((r) => (drawn = r));
+    let mayWrite!: () => void;
+    const writeNow = new Promise<void>((r) => (mayWrite = r));
+    const late = (async () => {
+      for (let attempt = 0; attempt < 64; attempt++) {
+        const done = await sql.begin(async (tx) => {
+          const [row] = await tx<{ id: number; xid: string | null }[]>`
+            select nextval(pg_get_serial_sequence('public.messages', 'id'))::int8 as id, pg_current_xact_id_if_assigned()::text as xid`;
+          if (row.xid !== null) return false;
+          drawn(Number(row.id));
+          await writeNow;
+          await tx`insert into public.messages (id, conversation_id, turn, role, content) overriding system value values (${row.id}, ${call.id}, 1, 'caller', 'late line')`;
+          return true;
+        });
+        if (done) return;
+      }
+      throw new Error('every draw took an xid');
+    })();
+    const id = await lateId;
+    const [fast] = await sql<{ id: number }[]>`insert into public.messages (conversation_id, turn, role, content) values (${call.id}, 1, 'agent', 'fast line') returning id`;
+    expect(Number(fast.id)).toBeGreaterThan(id);
+    const first = await since(start.max_id, start.snapshot);
+    expect(first.filter((r) => r.id !== null).map((r) => Number(r.id))).toEqual([Number(fast.id)]);
+
+    mayWrite();
+    await late;
+    const second = await since(Number(fast.id), first[0].snapshot);
+    expect(second.filter((r) => r.id !== null).map((r) => Number(r.id))).toEqual([id]);
+    const third = await since(Number(fast.id), second[0].snapshot);
     expect(third.filter((r) => r.id !== null)).toEqual([]);
     await finish(sql, call.callSid, 5);
   });

@@ -43,6 +43,10 @@ export interface CallOutcome {
   callSid: string;
   /** Turn latencies (greeting included) as the simulator measured them. */
   latencies: number[];
+  /** Each webhook request's own time to its answer (a turn held with "One moment" is two or more). */
+  answerLatencies: number[];
+  /** Requests that came back for a turn after a holding line (`wait=` on the redirect). */
+  holds: number;
   /** Caller turns sent (a greeting is not one). */
   callerTurns: number;
   /** Webhook answers that were not 200 or not valid TwiML, and requests that got no answer. */
@@ -95,7 +99,9 @@ async function playCall(target: SimTarget, i: number, o: LoadOptions, marks: { l
   await session.hangup();
   const { errors, details } = failures(session);
   return { callSid: session.callSid, latencies: session.turns.map((t) => t.latency_ms), callerTurns, errors,
-    errorDetails: details, ended: session.ended };
+    errorDetails: details, ended: session.ended,
+    answerLatencies: session.requests.filter((r) => r.status !== null).map((r) => r.latency_ms),
+    holds: session.requests.filter((r) => r.purpose === 'redirect' && new URL(r.url).searchParams.has('wait')).length };
 }
 
 /** Plays `calls` simulated calls at once, each of `turns` caller turns. */

@@ -94,30 +94,35 @@ function readPidFile(file: string): number | null {
   return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
-export type StackPids = { functions: number | null; postgres: number | null; worker: number | null };
+export type StackPids = { functions: number | null; postgres: number | null; worker: number | null; dashboard?: number | null };
 
 /**
- * The functions server's and the jobs worker loop's pids (from the stack's pid files) and the
- * postmaster's (from postmaster.pid).
+ * The functions server's, the jobs worker loop's and the dashboard's pids (from the stack's pid
+ * files) and the postmaster's (from postmaster.pid).
  */
 export function stackPids(layout: StackLayout): StackPids {
   return {
     functions: readPidFile(join(layout.dir, 'functions.pid')),
     postgres: readPidFile(join(layout.pgData, 'postmaster.pid')),
     worker: readPidFile(join(layout.dir, 'worker.pid')),
+    dashboard: readPidFile(join(layout.dir, 'dashboard.pid')),
   };
 }
 
-/** CPU seconds used by the functions server, Postgres, the jobs worker and this process since the meter started. */
+/**
+ * CPU seconds used by the functions server, Postgres, the jobs worker, the dashboard and this
+ * process (and its children) since the meter started.
+ */
 export function cpuMeter(pids: StackPids) {
   const read = () => ({ functions: treeCpu(pids.functions), postgres: treeCpu(pids.postgres), worker: treeCpu(pids.worker),
-    bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6 });
+    dashboard: treeCpu(pids.dashboard ?? null), bench: treeCpu(process.pid) });
   const start = read();
   return {
     stop() {
       const end = read();
       return { functions: cpuBetween(start.functions, end.functions), postgres: cpuBetween(start.postgres, end.postgres),
-        worker: cpuBetween(start.worker, end.worker), bench: end.bench - start.bench };
+        worker: cpuBetween(start.worker, end.worker), dashboard: cpuBetween(start.dashboard, end.dashboard),
+        bench: cpuBetween(start.bench, end.bench) };
     },
   };
 }

@@ -15,7 +15,7 @@ export interface Figures {
   lost_messages: number;
   doubled_messages: number;
   rss_mb: { functions: number; postgres: number; postgres_pss?: number; worker?: number };
-  cpu_ms_per_turn?: { functions: number; postgres: number; worker?: number; bench: number };
+  cpu_ms_per_turn?: { functions: number; postgres: number; worker?: number; dashboard?: number; bench: number };
   baseline_p50_ms: number;
   baseline_p99_ms: number;
   p50_vs_baseline: number;
@@ -24,7 +24,8 @@ export interface Figures {
   /** With --fault postgres-restart. */
   fault?: { kind: string; stopped_at_s?: number; started_at_s?: number; deadline_ms: number; answers_past_deadline: number;
     answers_past_15s: number; slowest_answer_ms: number; caller_turns_not_stored: number };
-  live?: { viewers: number; lines_received: number; live_delay_p50_ms: number | null; live_delay_p99_ms: number | null; stream_errors: number };
+  live?: { viewers: number; lines_received: number; live_delay_p50_ms: number | null; live_delay_p99_ms: number | null; stream_errors: number;
+    viewer_loop_delay_p99_ms?: number | null };
 }
 
 type Row = [string, string, string, boolean | null];
@@ -55,14 +56,15 @@ export function tableRows(f: Figures): Row[] {
     if (f.live.viewers > 0) {
       const p99 = f.live.live_delay_p99_ms;
       rows.push(['live delay p50 / p99', `${f.live.live_delay_p50_ms ?? '?'} / ${p99 ?? '?'} ms over ${f.live.lines_received} lines`, 'p99 < 1000 ms', p99 !== null && p99 < 1000],
-        ['viewer stream errors', String(f.live.stream_errors), '0', f.live.stream_errors === 0]);
+        ['viewer stream errors', String(f.live.stream_errors), '0', f.live.stream_errors === 0],
+        ['viewers\' event loop p99', `${f.live.viewer_loop_delay_p99_ms ?? '?'} ms late (their own process)`, '', null]);
     }
   }
   if (f.rss_mb.worker) rows.push(['RSS jobs worker', `${f.rss_mb.worker} MB`, '', null]);
   if (f.cpu_ms_per_turn) {
     const c = f.cpu_ms_per_turn;
     rows.push(['CPU per turn', `functions ${c.functions} ms, Postgres ${c.postgres} ms, worker ${c.worker ?? 0} ms, ` +
-      `bench ${c.bench} ms`, '', null]);
+      `${c.dashboard !== undefined ? `dashboard ${c.dashboard} ms, ` : ''}bench ${c.bench} ms`, '', null]);
   }
   if (f.cold_start) {
     rows.push(['cold start: listening', ms(f.cold_start.listen_ms), '', null],

@@ -2,8 +2,14 @@
  * Dashboard viewers for the bench: N signed-in home pages, each holding the two live streams a
  * browser on the home page holds (transcripts of every live call, and the navigation's figures),
  * read over plain HTTP as EventSource would. Each transcript line's delay is the time from its
- * insert (`created_at`, the database clock, the same machine) to its arrival here.
+ * insert (`created_at`, the database clock, the same machine) to its arrival here. The bench runs
+ * them in a child process (`spawnViewers`), as a browser would be: apart from the callers.
  */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { repoRoot } from '../stack/config.ts';
 import { percentile, round1 } from './stats.ts';
 
 export interface ViewerFigures {
@@ -14,11 +20,20 @@ export interface ViewerFigures {
   live_delay_p99_ms: number | null;
   live_delay_max_ms: number | null;
   stream_errors: number;
+  /** How late the viewers' own event loop ran (p99): what of the delay is the measuring side's. */
+  viewer_loop_delay_p99_ms: number | null;
 }
 
 export interface Viewers {
   stop(): ViewerFigures;
 }
+
+export interface ViewersProcess {
+  stop(): Promise<ViewerFigures>;
+}
+
+const noViewers = (): ViewerFigures => ({ viewers: 0, lines_received: 0, metrics_events: 0, live_delay_p50_ms: null,
+  live_delay_p99_ms: null, live_delay_max_ms: null, stream_errors: 0, viewer_loop_delay_p99_ms: null });
 
 /** A session cookie from the local sign-in (the dashboard must run without Clerk keys). */
 export async function signInLocally(dashboardUrl: string, userId: string): Promise<string> {
@@ -67,8 +82,10 @@ export async function openViewers(dashboardUrl: string, count: number, userId: s
   let lines = 0;
   let metrics = 0;
   let errors = 0;
-  if (count === 0) return { stop: () => ({ viewers: 0, lines_received: 0, metrics_events: 0, live_delay_p50_ms: null, live_delay_p99_ms: null, live_delay_max_ms: null, stream_errors: 0 }) };
+  if (count === 0) return { stop: noViewers };
   const cookie = await signInLocally(dashboardUrl, userId);
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const opened: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
     for (const path of [`/live?after=${afterId}`, '/live?scope=nav']) {
@@ -95,6 +112,7 @@ export async function openViewers(dashboardUrl: string, count: number, userId: s
   return {
     stop() {
       abort.abort();
+      loopDelay.disable();
       const sorted = [...delays].sort((a, b) => a - b);
       return {
         viewers: count,
@@ -104,7 +122,28 @@ export async function openViewers(dashboardUrl: string, count: number, userId: s
         live_delay_p99_ms: sorted.length ? round1(percentile(sorted, 99)) : null,
         live_delay_max_ms: sorted.length ? round1(sorted.at(-1)!) : null,
         stream_errors: errors,
+        viewer_loop_delay_p99_ms: round1(loopDelay.percentile(99) / 1e6),
       };
+    },
+  };
+}
+
+/** `openViewers` in a child process (viewers-process.ts); resolves once its streams are open. */
+export async function spawnViewers(dashboardUrl: string, count: number, userId: string, afterId: number): Promise<ViewersProcess> {
+  if (count === 0) return { stop: async () => noViewers() };
+  const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), ['tools/bench/viewers-process.ts', dashboardUrl, String(count), userId, String(afterId)],
+    { cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async (): Promise<string> => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error(`the viewers' process ended (exit ${child.exitCode ?? 'unknown'})`);
+    return value;
+  };
+  if ((await next()) !== 'ready') throw new Error("the viewers' process did not start");
+  return {
+    async stop() {
+      child.stdin!.write('stop\n');
+      return JSON.parse(await next()) as ViewerFigures;
     },
   };
 }

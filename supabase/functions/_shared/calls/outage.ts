@@ -15,6 +15,7 @@ const MIN_INTERVAL_MS = 60_000;
 export class OutageWatch {
   private since: number | null = null;
   private lastDown = 0;
+  private lastUp = 0;
   private lastEnqueued = -Infinity;
   private enqueuing: Promise<void> | null = null;
 
@@ -25,6 +26,11 @@ export class OutageWatch {
     return this.since;
   }
 
+  /** Whether the last webhook to use the database found it away (no answer from it since). */
+  get isDown(): boolean {
+    return this.lastDown > this.lastUp;
+  }
+
   /** A webhook could not use the database. */
   down(): void {
     this.lastDown = this.now();
@@ -33,6 +39,7 @@ export class OutageWatch {
 
   /** A webhook was answered from the database: reconcile the outage seen before, if any. */
   up(): Promise<void> {
+    this.lastUp = this.now();
     if (this.since === null || this.enqueuing || this.now() - this.lastEnqueued < MIN_INTERVAL_MS) {
       return this.enqueuing ?? Promise.resolve();
     }

@@ -94,6 +94,16 @@ export const store = {
     one<RecordedTurn>(sql`select public.record_turn(${t.callSid}, ${t.turn}, ${sql.json(t.input as never)},
       ${t.reply}, ${sql.json(t.meta as never)}, ${sql.json(t.state as never)}, ${sql.json(t.actions as never)}) as r`),
 
+  /**
+   * record_turn, committed only before `answerBy` (the webhook's deadline, less a margin): a turn
+   * that would be stored after the caller was answered without it is rolled back instead.
+   */
+  recordTurnBefore: (sql: Sql, answerBy: Date, t: { callSid: string; turn: number; input: StoredInput; reply: string;
+    meta: TurnMeta; state: Record<string, unknown>; actions: TurnActions }) =>
+    one<RecordedTurn>(sql`select public.record_turn_before(${answerBy}, ${t.callSid}, ${t.turn},
+      ${sql.json(t.input as never)}, ${t.reply}, ${sql.json(t.meta as never)}, ${sql.json(t.state as never)},
+      ${sql.json(t.actions as never)}) as r`),
+
   /** The caller cut turn `turn`'s stored reply short: keep the part they heard. */
   recordInterruption: (sql: Sql, callSid: string, turn: number, heard: string) =>
     one<boolean>(sql`select public.record_interruption(${callSid}, ${turn}, ${heard}) as r`),

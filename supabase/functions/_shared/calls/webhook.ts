@@ -20,6 +20,16 @@ export interface WebhookRequest {
   receivedAt: number;
   /** Card, SSN or bank numbers removed from what the caller said or keyed (see compliance/redact). */
   redactions: RedactionKind[];
+  /** Epoch ms by which the webhook answers, with the fallback if the handler has not. */
+  deadlineAt: number;
+  /**
+   * Set by a handler while it waits on something slow that is not the database (a provider): the
+   * answer to give at the deadline instead of the fallback (e.g. a holding line and a <Redirect>),
+   * or null for the fallback after all.
+   */
+  lateAnswer?: () => string | null;
+  /** Aborted when the shell answered for the handler (at the deadline): its answer will not be heard. */
+  answered: AbortSignal;
 }
 
 /**
@@ -59,18 +69,28 @@ export function twilioWebhook(
     if (refusal) return twimlResponse(refusal);
     const u = new URL(req.url);
     const subpath = u.pathname.replace(new RegExp(`^/${name}`), '') || '/';
-    const w: WebhookRequest = { params, subpath, query: u.searchParams, receivedAt, redactions };
-    // A hard deadline whatever hangs (a database mid-restart, a pool queue under load): Twilio
-    // gives up at 15 s and the caller would hear an application error.
+    // A hard deadline whatever hangs (a database mid-restart, a pool queue under load, a slow
+    // provider): Twilio gives up at 15 s and the caller would hear an application error.
+    const leftMs = Math.max(0, answerWithin(rt) - (performance.now() - receivedAt));
+    const answeredLate = new AbortController();
+    const w: WebhookRequest = { params, subpath, query: u.searchParams, receivedAt, redactions,
+      deadlineAt: Date.now() + leftMs, answered: answeredLate.signal };
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), Math.max(0, rt.config.webhookDeadlineMs - (performance.now() - receivedAt)));
+      timer = setTimeout(() => resolve('late'), leftMs);
     });
     const work = handle(w);
     try {
       const answer = await Promise.race([work, late]);
       if (answer === 'late') {
-        work.catch(() => {}); // it may still finish (and store) after we answered
+        work.catch(() => {}); // it goes on; what it may still store is the handler's to decide
+        answeredLate.abort();
+        const holding = w.lateAnswer?.() ?? null;
+        if (holding) {
+          rt.log.warn('webhook still waiting on a provider at its deadline; the caller is asked to hold',
+            { function: name, call_sid: params.callSid, deadline_ms: rt.config.webhookDeadlineMs });
+          return twimlResponse(holding);
+        }
         rt.outage.down();
         rt.log.error('webhook past its deadline; answered with the fallback', { function: name, call_sid: params.callSid,
           deadline_ms: rt.config.webhookDeadlineMs });
@@ -87,6 +107,19 @@ export function twilioWebhook(
       clearTimeout(timer);
     }
   };
+}
+
+/** What is kept back from the deadline for the answer to leave on a loaded machine (timers run late). */
+const SEND_MARGIN_MS = 500;
+/** While the database is known to be away, a webhook waits this long for it before the fallback. */
+const OUTAGE_WAIT_MS = 1500;
+
+/** How long this request's handler may run before the shell answers for it. */
+function answerWithin(rt: Runtime): number {
+  const deadline = rt.config.webhookDeadlineMs;
+  const budget = Math.max(deadline / 2, deadline - SEND_MARGIN_MS);
+  // A caller should not wait the whole deadline for a database every webhook just found away.
+  return rt.outage.isDown ? Math.min(budget, OUTAGE_WAIT_MS) : budget;
 }
 
 function plain(status: number, message: string): Response {

@@ -10,13 +10,23 @@ export interface AppConfig {
   twilioAuthToken: string;
   /** The public base Twilio requests, e.g. https://<ref>.supabase.co/functions/v1 (no trailing slash). */
   publicFunctionsUrl: string;
-  /** Most a Twilio webhook may take before it answers with the fallback (Twilio waits 15 s). */
+  /**
+   * Most a Twilio webhook may take before it answers (Twilio waits 15 s): with a holding line while a
+   * provider is still thinking, with the fallback while the database does not answer.
+   */
   webhookDeadlineMs: number;
   /** Most one SQL statement may run (Postgres statement_timeout). */
   dbStatementTimeoutMs: number;
   /** Everything else (provider keys and base URLs), for the optional services. */
   env: Record<string, string | undefined>;
 }
+
+/**
+ * A caller waits at most this long in silence: a slow provider then gets a holding line ("One
+ * moment") and a database that does not answer gets the fallback. The brain's own budget (8 s)
+ * spans two holds.
+ */
+export const DEFAULT_WEBHOOK_DEADLINE_MS = 4000;
 
 export class ConfigError extends Error {
   constructor(readonly missing: string[]) {
@@ -48,7 +58,7 @@ export function readConfig(env: Record<string, string | undefined>): AppConfig {
     dbUrl,
     dbPrepare: env.DB_PREPARE ? env.DB_PREPARE === 'true' : !onPooler,
     dbPoolMax: Number(env.DB_POOL_MAX ?? 10),
-    webhookDeadlineMs: positive(env.WEBHOOK_DEADLINE_MS, 10_000),
+    webhookDeadlineMs: positive(env.WEBHOOK_DEADLINE_MS, DEFAULT_WEBHOOK_DEADLINE_MS),
     dbStatementTimeoutMs: positive(env.DB_STATEMENT_TIMEOUT_MS, 5000),
     twilioAuthToken,
     publicFunctionsUrl,

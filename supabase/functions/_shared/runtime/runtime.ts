@@ -7,6 +7,7 @@ import type { CallLimiter } from '../ratelimit/limiter.ts';
 import { budgetGate, type BudgetGate } from '../budget/budget.ts';
 import { TurnOutbox } from '../calls/outbox.ts';
 import { OutageWatch } from '../calls/outage.ts';
+import { PendingTurns } from '../calls/pending.ts';
 
 export type Sql = postgres.Sql;
 
@@ -32,6 +33,8 @@ export interface Runtime {
   outbox: TurnOutbox;
   /** Database outages seen by the webhooks; their end enqueues the reconciliation from Twilio. */
   outage: OutageWatch;
+  /** Gathered turns this process is answering (a slow provider is held, not cut; see calls/pending). */
+  pendingTurns: PendingTurns;
 }
 
 export type HandlerFactory = (rt: Runtime) => (req: Request) => Promise<Response>;
@@ -68,5 +71,6 @@ export function createRuntime(
     budget: overrides.budget ?? budgetGate(sql, log),
     outbox: overrides.outbox ?? new TurnOutbox(sql, log),
     outage: overrides.outage ?? new OutageWatch(sql, log),
+    pendingTurns: overrides.pendingTurns ?? new PendingTurns(),
   };
 }

@@ -4,11 +4,13 @@
  * escalation), received on ONE dedicated connection per server process (session mode: LISTEN
  * does not survive a transaction pooler). Transcript lines are not announced: while someone
  * watches, the hub asks `messages_committed_since()` every POLL_MS for the ids that committed
- * since its last look. Ids only travel; each subscriber gets rows read back under its own RLS.
+ * since its last look. Ids only travel; rows are read back under RLS once per signed-in user.
+ * Three independent loops, so that none waits for another: the poll for lines, call events
+ * (read in batches: a hundred calls starting at once are one read per user), and the figures.
  */
 import postgres from 'postgres';
 import { asUser, type Claims, type Sql } from './db.ts';
-import { liveCalls, liveCallById, messagesAfter, messagesByIds, type LiveCall, type TranscriptLine } from './queries/live.ts';
+import { liveCalls, liveCallsByIds, messagesAfter, messagesByIds, type LiveCall, type TranscriptLine } from './queries/live.ts';
 import { liveMetrics, type LiveMetrics } from './queries/metrics.ts';
 
 export interface CallEvent {
@@ -34,11 +36,13 @@ export interface Subscription {
   close?: () => void;
 }
 
-/** How often new transcript lines are looked for while someone watches (the live delay's bulk). */
-export const POLL_MS = 200;
-/** Figures are recomputed at most this often while calls are moving, and at least this often. */
+/** How often new transcript lines are looked for while someone watches (from one look's start to the next's). */
+export const POLL_MS = 100;
+/** Figures are recomputed at most this often while lines arrive, and at least this often. */
 const METRICS_MIN_MS = 1000;
 const METRICS_MAX_MS = 5000;
+/** After a call starts or ends (the tiles move at once), but no more often than this. */
+const METRICS_CALL_MS = 250;
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -70,14 +74,20 @@ export class LiveHub {
   private readonly subs = new Set<Subscription>();
   private readonly listener: Sql;
   private listenedOnce = false;
-  /** Call events are handled one after another, so each stream gets them in order. */
-  private queue: Promise<void> = Promise.resolve();
+  /** Call events not yet sent, in arrival order, and whether a batch is queued to send them. */
+  private pendingEvents: CallEvent[] = [];
+  private eventsQueued = false;
+  /** Batches of call events are sent one after another, so each stream gets them in order. */
+  private events: Promise<void> = Promise.resolve();
   /** Where the last look for new lines left off: the newest id seen and that look's snapshot. */
   private cursor: { maxId: number; snapshot: string } | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastTickAt = 0;
   private stopped = false;
-  private metricsDirty = false;
+  /** What moved since the figures were last computed: nothing, transcript lines, or a call. */
+  private metricsMoved: 'nothing' | 'lines' | 'call' = 'nothing';
   private metricsAt = 0;
+  private metricsRunning = false;
   private readonly lastMetrics = new WeakMap<Subscription, string>();
 
   constructor(private readonly sql: Sql, databaseUrl: string) {
@@ -88,11 +98,7 @@ export class LiveHub {
   async start(): Promise<void> {
     await this.listener.listen(
       'call_events',
-      (payload) => {
-        this.queue = this.queue
-          .then(() => this.onCallEvent(payload))
-          .catch((err) => console.error(JSON.stringify({ msg: 'live event failed', error: String(err) })));
-      },
+      (payload) => this.onCallEvent(payload),
       () => {
         if (this.listenedOnce) for (const sub of this.subs) void this.catchUp(sub).catch(() => {});
         this.listenedOnce = true;
@@ -132,24 +138,34 @@ export class LiveHub {
     this.cursor ??= { maxId: Number(row.max_id), snapshot: row.snapshot };
   }
 
+  /** The next look POLL_MS after the previous one started (at once if that one took longer). */
   private schedule(): void {
     if (this.timer || this.stopped || this.subs.size === 0) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.queue = this.queue
-        .then(() => this.tick())
+      this.lastTickAt = Date.now();
+      this.tick()
         .catch((err) => console.error(JSON.stringify({ msg: 'live poll failed', error: String(err) })))
         .finally(() => this.schedule());
-    }, POLL_MS);
+    }, Math.max(0, this.lastTickAt + POLL_MS - Date.now()));
   }
 
   private async tick(): Promise<void> {
+    this.startMetricsIfDue();
     const watchers = [...this.subs].filter(wantsLines);
     if (watchers.length > 0) await this.pollLines(watchers);
     else this.cursor = null; // restarted at the next watcher: nobody missed anything
-    const now = Date.now();
-    const due = now - this.metricsAt >= (this.metricsDirty ? METRICS_MIN_MS : METRICS_MAX_MS);
-    if (due) await this.sendMetrics();
+  }
+
+  /** Figures are recomputed beside the poll, never in its way; one computation at a time. */
+  private startMetricsIfDue(): void {
+    const wait = { nothing: METRICS_MAX_MS, lines: METRICS_MIN_MS, call: METRICS_CALL_MS }[this.metricsMoved];
+    const due = Date.now() - this.metricsAt >= wait;
+    if (!due || this.metricsRunning || !this.subs.size) return;
+    this.metricsRunning = true;
+    this.sendMetrics()
+      .catch((err) => console.error(JSON.stringify({ msg: 'live metrics failed', error: String(err) })))
+      .finally(() => (this.metricsRunning = false));
   }
 
   /** New lines since the cursor, read back per user under RLS and sent in id order. */
@@ -162,7 +178,7 @@ export class LiveHub {
     const ids = rows.filter((r) => r.id !== null).map((r) => Number(r.id));
     this.cursor = { maxId: Math.max(cursor.maxId, ...ids), snapshot: rows[0].snapshot };
     if (ids.length === 0) return;
-    this.metricsDirty = true;
+    if (this.metricsMoved === 'nothing') this.metricsMoved = 'lines';
     const calls = new Set(rows.map((r) => r.conversation_id));
     const interested = watchers.filter((s) => s.conversationId === null || calls.has(s.conversationId));
     await Promise.all(byUser(interested).map(async (group) => {
@@ -176,7 +192,7 @@ export class LiveHub {
   /** Send each metrics subscriber its figures when they differ from what it last got. */
   private async sendMetrics(): Promise<void> {
     this.metricsAt = Date.now();
-    this.metricsDirty = false;
+    this.metricsMoved = 'nothing';
     const subs = [...this.subs].filter((s) => s.metrics);
     await Promise.all(byUser(subs).map(async (group) => {
       const metrics: LiveMetrics = await asUser(this.sql, group[0].claims, (tx) => liveMetrics(tx));
@@ -206,16 +222,33 @@ export class LiveHub {
     sub.lastId = Math.max(sub.lastId, line.id);
   }
 
-  private async onCallEvent(payload: string): Promise<void> {
+  /** Queue a call event; the events that arrive while a batch is being sent make the next batch. */
+  private onCallEvent(payload: string): void {
     const ev = parseCallEvent(payload);
     if (!ev) return;
-    // A call that starts or ends moves the tiles: recompute them at the next tick.
-    this.metricsDirty = true;
-    this.metricsAt = 0;
-    const interested = [...this.subs].filter((s) => s.conversationId === null || s.conversationId === ev.conversation_id);
+    this.metricsMoved = 'call';
+    this.pendingEvents.push(ev);
+    if (this.eventsQueued) return;
+    this.eventsQueued = true;
+    this.events = this.events
+      .then(() => {
+        this.eventsQueued = false;
+        return this.sendCallEvents(this.pendingEvents.splice(0));
+      })
+      .catch((err) => console.error(JSON.stringify({ msg: 'live event failed', error: String(err) })));
+  }
+
+  /** Each event to the streams that show its call, the calls read once per user under RLS. */
+  private async sendCallEvents(batch: CallEvent[]): Promise<void> {
+    const wants = (s: Subscription, ev: CallEvent) => s.conversationId === null || s.conversationId === ev.conversation_id;
+    const interested = [...this.subs].filter((s) => batch.some((ev) => wants(s, ev)));
     await Promise.all(byUser(interested).map(async (group) => {
-      const call: LiveCall | null = await asUser(this.sql, group[0].claims, (tx) => liveCallById(tx, ev.conversation_id));
-      if (call) for (const sub of group) sub.send('call', { kind: ev.kind, call });
+      const ids = [...new Set(batch.filter((ev) => group.some((s) => wants(s, ev))).map((ev) => ev.conversation_id))];
+      const calls = new Map<string, LiveCall>((await asUser(this.sql, group[0].claims, (tx) => liveCallsByIds(tx, ids))).map((c) => [c.id, c]));
+      for (const ev of batch) {
+        const call = calls.get(ev.conversation_id);
+        if (call) for (const sub of group) if (wants(sub, ev)) sub.send('call', { kind: ev.kind, call });
+      }
     }));
   }
 }

@@ -19,7 +19,7 @@ import { phrasesFor } from './phrases.ts';
 import { speakEmail } from '../speech/email.ts';
 import { speakLastFour, speakPhone } from '../speech/phone.ts';
 import { offerTransfer } from './flows.ts';
-import { bookOnLeaving } from './callback.ts';
+import { assigneeName, bookOnLeaving } from './callback.ts';
 import { contentStems, type Utterance } from '../speech/text.ts';
 import { callTool, known, saidInCall, say, setPending, type Work } from './work.ts';
 
@@ -254,6 +254,7 @@ export function miss(w: Work): void {
 export async function goodbye(w: Work): Promise<void> {
   await bookOnLeaving(w);
   w.intent = 'goodbye';
+  if (w.st.noCallback && w.st.flow?.kind === 'callback') say(w, phrase(w).messagePassed(assigneeName(w)));
   say(w, phrase(w).goodbye(known(w).name));
   await callTool(w, 'end_call', { reason: 'caller said goodbye' });
 }

@@ -62,7 +62,7 @@ export function takeWhen(w: Work, u: Utterance, asap = false): boolean {
 
 /** Whether a callback is wanted but not booked yet. */
 export function callbackOpen(w: Work): boolean {
-  return w.st.flow?.kind === 'callback' && !w.st.flow.done && !w.st.callback?.at;
+  return w.st.flow?.kind === 'callback' && !w.st.flow.done && !w.st.callback?.at && !w.st.noCallback;
 }
 
 async function book(w: Work, closing = false, rebook = false): Promise<boolean> {
@@ -209,6 +209,13 @@ function close(w: Work): void {
 /** The callback flow's next step. Returns whether it said something. */
 export async function advanceCallback(w: Work, closing = false): Promise<boolean> {
   const cb = w.st.callback ?? {};
+  if (w.st.noCallback && !cb.at) {
+    // A message only: who it is from, then nothing is booked.
+    if (closing) return false;
+    if (askMissing(w)) return true;
+    close(w);
+    return true;
+  }
   if (!cb.at && ((cb.date && cb.time) || cb.asap)) return await book(w, closing);
   if (closing) return false;
   if (cb.at && w.st.pending === 'confirm_phone') {

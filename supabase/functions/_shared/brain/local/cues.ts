@@ -53,6 +53,10 @@ export const CALLBACK = [
   P(String.raw`\bgive (?:me|us) a (?:call|ring)\b`),
 ];
 
+/** "I don't want a callback", "no call back, please", "no me llamen": the caller refuses one. */
+export const DECLINES_CALLBACK = P(String
+  .raw`\b(?:(?:don't|dont|do not|won't|wont|doesn't) (?:want|need) (?:a |any |the )?(?:call ?back|callback|call-back|you to call)|no (?:call ?backs?|callbacks?)|not (?:a |another )?(?:call ?back|callback)|no (?:me )?(?:llamen|devuelvan la llamada))\b`);
+
 export const LEAD = [
   // "We're a dental clinic looking into an AI receptionist", "I keep missing calls".
   P(String

@@ -222,6 +222,61 @@ Deno.test('engine: "quería saber cuánto cuesta" after a name is a question abo
   ok(/1,500 dólares/.test(res.reply), res.reply);
 });
 
+Deno.test('engine: after hours, a caller who says no to a callback gets a message passed on, to the same person, and nothing booked', async () => {
+  const res = await call([
+    'The thing keeps hanging up on my customers halfway through, and nobody has called me back about it.',
+    "No, I don't want a callback, I want to talk to someone right now.",
+    "It's Greg Hanley, Hanley Auto.",
+    'ok bye',
+  ], { now: CLOSED_NOW });
+  const first = res[0].actions.message?.user_id;
+  ok(first, 'the first turn takes a message for someone');
+  ok(/no callback/i.test(res[1].reply) && /pass your message/.test(res[1].reply), res[1].reply);
+  ok(!/call you back/.test(res[1].reply), res[1].reply);
+  eq(res[1].actions.message?.user_id ?? first, first, 'the same person as the first turn');
+  eq(res[2].actions.lead, { name: 'Greg Hanley', company: 'Hanley Auto' });
+  ok(res.every((r) => !r.actions.callback), 'no callback booked');
+  ok(/pass your message/.test(res[3].reply) && !/booked/.test(res[3].reply), res[3].reply);
+  ok(res[3].actions.hangup);
+});
+
+Deno.test('engine: "ok bye" when asked for the company is a goodbye, not a company called "Bye"', async () => {
+  const res = await call(['The thing keeps hanging up on my customers and nobody has called me back.', 'Greg Hanley', 'ok bye'],
+    { now: CLOSED_NOW });
+  ok(/company/.test(res[1].reply), res[1].reply);
+  eq(res[2].actions.lead, undefined);
+  ok(res[2].actions.hangup);
+});
+
+Deno.test('engine: "what do you charge?" is a pricing question (sales), "you charged me twice" is billing', async () => {
+  const res = await call(['Hi, what do you guys charge for the voice agent?', 'Can someone call me back tomorrow at 2?']);
+  ok(/\$1,500/.test(res[0].reply), res[0].reply);
+  eq(res[1].actions.callback?.user_id, 'user_alex_rivera');
+  const [billing] = await call(['You charged me twice this month and I want it fixed']);
+  ok(/Sam Patel/.test(billing.reply), billing.reply);
+});
+
+Deno.test('engine: a buyer\'s question nobody is in to take is not apologised for; "what if it can\'t answer?" is not the price', async () => {
+  const res = await call([
+    'My business partner and I are trying to figure out if we should go with you or Smith.ai, and the biggest thing ' +
+    'for us is whether the AI sounds natural and whether it can handle people who ramble a bit like me, you know?',
+    "Ha, fair enough. What happens if the AI can't answer something, does it just hang up on people?",
+    'How much is your answering service?',
+  ], { now: CLOSED_NOW });
+  ok(!/sorry/i.test(res[0].reply), res[0].reply);
+  ok(!/\$1,500/.test(res[1].reply), res[1].reply);
+  ok(/\$1,500/.test(res[2].reply), res[2].reply);
+});
+
+Deno.test('engine: a Spanish caller asking whether "su asistente" answers in Spanish is not a legal matter', async () => {
+  // "su" once matched "suing" (both stem to "su") and the caller was offered a transfer.
+  const [res] = await call(['Hola, buenas tardes. Tengo una clínica dental pequeña y quería saber si su asistente puede ' +
+    'contestar las llamadas en español.'], { now: CLOSED_NOW });
+  ok(/inglés y en español/.test(res.reply), res.reply);
+  ok(!res.actions.transfer && !/Lamento|comunicarle/.test(res.reply), res.reply);
+  eq(res.meta.intent, 'question');
+});
+
 Deno.test('engine: "how does that work and what would it cost for a small dental office?" answers both, not the office address', async () => {
   const [res] = await call(['Hey, my brother-in-law says you answer his phones, how does that work exactly and what would ' +
     'it cost me for a small dental office?']);

@@ -151,7 +151,8 @@ export function finishLead(w: Work): void {
 
 /** Connect the caller to a person; outside hours (or nobody to take it) arrange a callback instead. */
 export async function handOff(w: Work, a: Analysis | null, reason: string, sorry = false): Promise<void> {
-  const topic = a?.topics[0] ?? w.st.offer?.topic ?? w.st.topic;
+  const arranging = w.st.flow?.kind === 'callback' && !w.st.flow.done ? w.st.flow : undefined;
+  const topic = a?.topics[0] ?? w.st.offer?.topic ?? arranging?.topic ?? w.st.topic;
   const failed = w.st.transfer?.failed ? w.st.transfer : undefined;
   const pick = chooseMember({ turn: w.ctx, services: w.services }, topic ?? '', a?.person?.name ?? '');
   if (failed && pick.member?.user_id === failed.user_id) {
@@ -173,19 +174,21 @@ export async function handOff(w: Work, a: Analysis | null, reason: string, sorry
     return;
   }
   if (sorry) say(w, phrase(w).afterHoursSorry());
-  say(w, out.result);
+  const messageFor = w.ctx.team.find((m) => m.user_id === (w.actions.message?.user_id ?? pick.member?.user_id))?.name;
+  say(w, w.st.noCallback ? phrase(w).messageInstead(messageFor) : out.result);
   startCallback(w, 'after_hours', topic, pick.member?.user_id);
   await advance(w);
   w.intent = 'message';
 }
 
 /** Acknowledge and offer a person (upset callers, billing disputes, cancellations, legal). */
-export async function offerTransfer(w: Work, a: Analysis, reason: string, upset: boolean): Promise<void> {
+export async function offerTransfer(w: Work, a: Analysis, reason: string, upset: boolean, sorry = upset): Promise<void> {
   const topic = a.topics.find((t) => t !== 'complaint') ?? (a.complaint ? 'complaint' : undefined) ??
     w.st.topic;
-  if (!w.ctx.withinHours) return await handOff(w, { ...a, topics: topic ? [topic] : a.topics }, reason, true);
+  // "I'm sorry about that" for a caller who is upset or has a problem, not for a question nobody is in to take.
+  if (!w.ctx.withinHours) return await handOff(w, { ...a, topics: topic ? [topic] : a.topics }, reason, sorry);
   const { member } = chooseMember({ turn: w.ctx, services: w.services }, topic ?? '');
-  if (!member) return await handOff(w, a, reason, true);
+  if (!member) return await handOff(w, a, reason, sorry);
   w.st.offer = { topic, reason };
   setPending(w, 'offer_transfer');
   say(w, upset ? phrase(w).offerTransfer(known(w).name, member.name) : phrase(w).offerTransferCalm(member.name));

@@ -27,6 +27,8 @@ export interface Analysis {
   issue: boolean;
   human: boolean;
   callback: boolean;
+  /** The caller refuses a callback ("I don't want a callback, I want someone now"). */
+  declinesCallback: boolean;
   callerWillCallBack: boolean;
   lead: boolean;
   complaint: boolean;
@@ -105,14 +107,16 @@ export function analyse(u: Utterance, config: AgentConfig, team: TeamMember[]): 
   const topicText = u.raw.replace(
     /\bset(?:ting)?\s+up\s+(?=(?:a|an|the|some)?\s*(?:quick\s+|short\s+)?(?:call|meeting|time|appointment|demo|callback|chat)\b)/gi,
     'arrange ',
-  );
+  // "What do you charge?" asks the price; "you charged me twice" is billing.
+  ).replace(/\b(?:what|how much)\s+(?:do|does|would|will|did)\s+(?:you|y'all|you guys|it|they|that)\s+charge\b/gi, 'what is the price');
   const topics = detectTopics(topicText, config, team);
   const sentiment = sentimentScore(u.raw);
   const injection = any(t, cue.INJECTION);
   const callerWillCallBack =
     /\b(?:i'll|i will|i can|i could|i'm going to|i'm gonna|let me|we'll|we will) (?:just )?(?:call|ring|phone|try) (?:you |back|again|later|tomorrow)/
       .test(t);
-  const callbackCue = affirmed(t, cue.CALLBACK) && !callerWillCallBack;
+  const declinesCallback = cue.DECLINES_CALLBACK.test(t);
+  const callbackCue = affirmed(t, cue.CALLBACK) && !callerWillCallBack && !declinesCallback;
   // "Can it book appointments?" asks about the product; "can I book a call?" asks for one.
   const callback = callbackCue && (!question || /\b(?:i|we|me|us|someone|somebody)\b/.test(t));
   const human = affirmed(t, humanPatterns(team));
@@ -150,6 +154,7 @@ export function analyse(u: Utterance, config: AgentConfig, team: TeamMember[]): 
       !/\b(?:can|could|does|do|will|would) (?:it|the agent|your agent|the ai|they|you)\b/.test(t),
     human,
     callback,
+    declinesCallback,
     callerWillCallBack,
     lead: affirmed(t, cue.LEAD, true),
     complaint,

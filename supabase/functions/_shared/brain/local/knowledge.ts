@@ -107,6 +107,8 @@ const GENERIC = new Set([
   'system',
   'call',
   'caller',
+  // What the product does to every call ("what if it can't answer?" is not about an answering service's price).
+  'answer',
   'team',
   'person',
   'peopl',

@@ -53,6 +53,10 @@ const en = {
   whatElse: () => 'Sure, what else can I help with?',
   welcome: (name?: string | null) => `You're welcome${comma(name)}.`,
   goodbye: (name?: string | null) => `Thanks for calling${comma(name)}. Have a great day. Goodbye!`,
+  /** After hours, to a caller who wants no callback. */
+  messageInstead: (member?: string) =>
+    `Understood, no callback. Nobody is in right now, so I can't put you through, but I'll pass your message to ${member ?? 'the team'} for when they're back.`,
+  messagePassed: (member?: string) => `I'll pass your message to ${member ?? 'the team'}.`,
   wrongNumber: (business: string) =>
     `No problem. This is ${business}, so it sounds like you may have the wrong number. Have a good day. Goodbye!`,
   hello: () => 'Hi there! How can I help you today?',

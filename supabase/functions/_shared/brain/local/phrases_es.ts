@@ -51,6 +51,9 @@ export const es: Phrases = {
   whatElse: () => 'Claro, ¿en qué más puedo ayudarle?',
   welcome: (name?: string | null) => `De nada${comma(name)}.`,
   goodbye: (name?: string | null) => `Gracias por llamar${comma(name)}. Que tenga un buen día. ¡Adiós!`,
+  messageInstead: (member?: string) =>
+    `Entendido, sin devolución de llamada. Ahora no hay nadie, así que no puedo comunicarle, pero le pasaré su mensaje a ${member ?? 'nuestro equipo'} para cuando vuelvan.`,
+  messagePassed: (member?: string) => `Le pasaré su mensaje a ${member ?? 'nuestro equipo'}.`,
   wrongNumber: (business: string) =>
     `No se preocupe. Esto es ${business}, así que parece que marcó un número equivocado. Que tenga un buen día. ¡Adiós!`,
   hello: () => '¡Hola! ¿En qué puedo ayudarle hoy?',

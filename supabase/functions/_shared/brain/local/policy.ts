@@ -141,7 +141,8 @@ const RULES: Rule[] = [
         : a.upset
         ? 'upset caller'
         : `${mustHuman!.replaceAll('_', ' ')} (always handled by a person)`;
-      return offerTransfer(w, a, reason, a.upset || a.complaint);
+      // What only a person may handle (billing, cancellation, legal) is regretted after hours too.
+      return offerTransfer(w, a, reason, a.upset || a.complaint, true);
     },
   },
   {
@@ -151,7 +152,7 @@ const RULES: Rule[] = [
       w.st.misses = 0;
       // Something broken goes to whoever takes technical problems, whatever else was mentioned.
       const topics = ['technical', ...a.topics.filter((t) => t !== 'technical')];
-      return offerTransfer(w, { ...a, topics }, 'caller reports a problem', false);
+      return offerTransfer(w, { ...a, topics }, 'caller reports a problem', false, true);
     },
   },
   {
@@ -211,6 +212,9 @@ export async function speechTurn(w: Work, text: string, confidence?: number): Pr
   const u = utterance(text);
   const a = analyse(u, w.ctx.config, w.ctx.team);
   if (a.topics.length) w.st.topic = a.topics.find((t) => t !== 'complaint') ?? w.st.topic ?? a.topics[0];
+  // Kept for the call: a callback is not booked for a caller who said no to one.
+  if (a.declinesCallback && !w.st.callback?.at) w.st.noCallback = true;
+  else if (a.callback) w.st.noCallback = undefined;
   const t: SpokenTurn = {
     w, u, a, confidence,
     slots: { filled: [] },

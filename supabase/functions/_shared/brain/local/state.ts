@@ -67,6 +67,8 @@ export interface LocalState {
   businessNoun?: string;
   /** The language the caller speaks (followed turn by turn). */
   lang?: Lang;
+  /** The caller said they want no callback: a message is passed on, nothing is booked. */
+  noCallback?: boolean;
 }
 
 function obj(v: unknown): Record<string, unknown> {
@@ -96,6 +98,7 @@ export function loadState(state: Record<string, unknown>): LocalState {
     transfer: s.transfer ? obj(s.transfer) as LocalState['transfer'] : undefined,
     businessNoun: typeof s.businessNoun === 'string' ? s.businessNoun : undefined,
     lang: s.lang === 'es' ? 'es' : s.lang === 'en' ? 'en' : undefined,
+    noCallback: s.noCallback === true || undefined,
   };
 }
 

@@ -40,6 +40,15 @@ const COMPANY_FILLERS = new Set([
   'calling',
 ]);
 
+/** Words that make a phrase a business's name ("Whitaker Family Dental", "Reyes Landscaping"). */
+const TRADE_WORDS = new Set(('dental dentistry law legal plumbing roofing landscaping bakery bakes cafe coffee fitness ' +
+  'construction electric electrical realty insurance consulting group llc inc co corp services solutions studio ' +
+  'salon clinic vet veterinary auto motors design media labs partners associates logistics cleaning hvac heating ' +
+  'cooling painting flooring pools pets spa foods kitchen catering accounting bookkeeping marketing agency ' +
+  'therapy chiropractic pharmacy optometry orthodontics pediatrics medical health care homes properties').split(' '));
+/** Titles before a name, not part of it. */
+const TITLES = new Set(['dr', 'mr', 'mrs', 'ms', 'miss', 'doctor']);
+
 const COMPANY_NOUNS =
   'company|business|practice|firm|clinic|shop|store|agency|restaurant|office|organization|' +
   'organisation|studio|salon|gym|team|brand|startup|company name|business name';
@@ -304,7 +313,23 @@ function companyIn(u: Utterance, opts: CompanyOptions): string | null {
     const company = plausibleCompany(companyAt(u, u.starts.indexOf(comma.index + comma[0].length)));
     if (company) return company;
   }
+  // Unprompted, "my name is Priya Raman, Raman Bakes": taken when what follows the comma carries the
+  // caller's surname or a trade word, and is not the name said again ("I'm Alan, Alan Whitaker").
+  const named = /\b(?:i'm|im|i am|this is|it's|its|name is|name's)((?: (?:[\p{L}'-]+|\.)){1,5}?) , /u.exec(u.text);
+  if (named && !looksLikeQuestion(u)) {
+    const company = plausibleCompany(companyAt(u, u.starts.indexOf(named.index + named[0].length)));
+    const nameWords = named[1].toLowerCase().split(' ').filter((w) => /\p{L}{2,}/u.test(w) && !TITLES.has(w));
+    const words = company?.toLowerCase().split(' ') ?? [];
+    const surname = nameWords.length >= 2 ? nameWords.at(-1)! : null;
+    const newWords = words.filter((w) => !nameWords.includes(w));
+    if (company && newWords.length > 0 && ((surname && words.includes(surname)) || words.some((w) => TRADE_WORDS.has(w)))) {
+      return company;
+    }
+  }
   if (!expectCompany || looksLikeQuestion(u)) return null;
+  // "ok bye", "thanks, that's all": leaving, not naming a company.
+  if (/^(?:(?:ok|okay|alright|well|yeah|no|nope|thanks|thank you|cheers)[ ,.!]*)*(?:bye|goodbye|bye bye|see you|that's all|that is all|nothing else)\b/
+    .test(u.text)) return null;
   if (
     /\b(?:don't have|do not have|no company|not a company|just me|myself|self.employed|freelance|individual|rather not|prefer not|don't want to|not telling|skip)\b/
       .test(u.text)

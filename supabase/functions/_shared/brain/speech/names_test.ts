@@ -115,3 +115,18 @@ Deno.test('extractCompany: "Name, from Company" with a comma, and names with acc
   eq(extractCompany(utterance('Renée Dubois, from Dubois Bakery'), { afterName: true }), 'Dubois Bakery');
   eq(extractCompany(utterance("I'm calling, from my car")), null);
 });
+
+Deno.test('extractCompany: a company said after the name and a comma, unprompted', () => {
+  const cases: [string, string | null][] = [
+    ['My name is Dr. Alan Whitaker, Whitaker Family Dental.', 'Whitaker Family Dental'],
+    ["Hi, I'm Priya Raman, Raman Bakes.", 'Raman Bakes'],
+    ['This is Marco Reyes, Reyes Landscaping, calling about the voice agent.', 'Reyes Landscaping'],
+    ['my name is Dana Cole, Harbor Dental', 'Harbor Dental'],
+    ["Fine. It's Greg Hanley, Hanley Auto.", 'Hanley Auto'],
+    // The name said again, or a sentence that goes on, is not a company.
+    ['Hi this is Alan, Alan Whitaker.', null],
+    ['My name is Dana Cole, and I have a question.', null],
+    ['My name is Dana Cole, what are your hours?', null],
+  ];
+  for (const [said, want] of cases) eq(extractCompany(utterance(said)), want, said);
+});

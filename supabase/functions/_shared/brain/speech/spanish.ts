@@ -14,7 +14,7 @@ const FUNCTION_WORDS = new Set(
     'podría podria puedo cuál cual cuánto cuanto cuándo cuando qué que cómo como dónde donde quién quien ' +
     'gracias muchas claro perdón perdon disculpe bueno pues entonces también tambien pero mañana hoy ' +
     'llámenme llamenme llámeme llameme pásame pasame hablan habla trabajo llamo nuestro nuestra su sus eso esto ' +
-    'está esta correcto exacto perfecto adiós adios hasta nada por favor prefiero mejor ok vale').split(' '),
+    'está esta correcto exacto perfecto adiós adios hasta nada por favor prefiero mejor ok vale eres alguien').split(' '),
 );
 
 /** An hour as said before "de la mañana": "3", "10:30", "tres", "diez y media". */
@@ -44,6 +44,7 @@ const RULES: [RegExp, string][] = [
   [/\b(?:quiero|quisiera|necesito|me gustaría|me gustaria|puedo|podría|podria) (?:hablar|comunicarme) con\b/g, 'i want to speak to'],
   [/\b(?:pásame|pasame|páseme|paseme|comuníqueme|comuniqueme) con\b/g, 'connect me to'],
   [/\b(?:que me (?:llamen|llame|devuelvan la llamada|regresen la llamada)|llámenme|llamenme|llámeme|llameme|devuélvanme la llamada|me pueden llamar|me puede llamar|pueden llamarme|puede llamarme|devolverme la llamada|me devuelvan la llamada)\b/g, 'call me back'],
+  [/\b(?:que )?alguien (?:me|nos) (?:llame|llamen|pueda llamar|devuelva la llamada|contacte)\b/g, 'someone to call me back'],
   [/\b(?:una llamada de vuelta|devolución de llamada|devolucion de llamada)\b/g, 'a callback'],
   [/\b(?:dejar|dejarle|dejarles) (?:un )?(?:mensaje|recado)\b/g, 'leave a message'],
   [/\b(?:me interesa|nos interesa|estoy interesad[oa]|estamos interesad[oa]s)\b/g, "i'm interested in"],
@@ -52,6 +53,10 @@ const RULES: [RegExp, string][] = [
   [/\bme (?:cobraron|cobraste|cobró|cobro) (?:dos veces|de más|de mas)\b/g, 'i was charged twice'],
   [/\b(?:número equivocado|numero equivocado|me equivoqué de número|me equivoque de numero)\b/g, 'wrong number'],
   [/\bno me interesa\b/g, 'not interested'],
+  // Who the caller is speaking with.
+  [/\b(?:con )?(?:quién|quien) (?:hablo|estoy hablando|me atiende)\b/g, 'who is this'],
+  [/\b(?:eres|es usted|es) (?:un |una )?(?:robot|máquina|maquina|contestadora)\b/g, 'are you a robot'],
+  [/\b(?:eres|es usted) (?:una )?(?:persona|humano|humana|persona real)\b/g, 'are you a real person'],
   // Questions. "Quería saber ..." puts the question after it, as "I was wondering ..." does.
   [/\b(?:y )?(?:quería|queria|quisiera|quiero|queríamos|queriamos|me gustaría|me gustaria|necesito) saber(?: si)?\b/g, 'i was wondering'],
   [/\b(?:cuánto|cuanto) (?:cuesta|cuestan|vale|valen|cobran|es el precio)\b/g, 'how much does it cost'],
@@ -80,6 +85,10 @@ const RULES: [RegExp, string][] = [
   [/\b(?:cuánto tiempo|cuanto tiempo) (?:tarda|tardan|toma)\b/g, 'how long does it take'],
   [/\bfactura\b/g, 'invoice'],
   [/\b(?:hablan|habla) español\b/g, 'do you speak spanish'],
+  [/\b(?:contestar|contesta|contestan|atender|atiende|atienden) (?:las )?llamadas en (?:español|espanol)\b/g,
+    'answer calls in spanish'],
+  [/\ben (?:español|espanol)\b/g, 'in spanish'],
+  [/\ben (?:inglés|ingles)\b/g, 'in english'],
   // Yes, no, thanks, goodbye.
   [/^(?:sí|si)\b/g, 'yes'],
   [/\b(?:claro que sí|claro|correcto|exacto|está bien|esta bien|de acuerdo|perfecto|por supuesto)\b/g, 'yes'],
@@ -102,6 +111,7 @@ const RULES: [RegExp, string][] = [
   [/\b(?:mañana|manana)\b/g, 'tomorrow'],
   [/\bhoy\b/g, 'today'],
   [/\bmediodía|mediodia\b/g, 'noon'],
+  [/\b(?:a eso de las|como a las|sobre las|alrededor de las|a eso de la|como a la)\b/g, 'at'],
   [/\ba las\b|\ba la\b/g, 'at'],
 
   [/\bel próximo|el proximo|la próxima|la proxima\b/g, 'next'],

@@ -64,3 +64,13 @@ Deno.test('glossSpanish: timelines a lead gives', () => {
   eq(glossSpanish('esta semana'), 'this week');
   eq(glossSpanish('lo antes posible'), 'as soon as possible');
 });
+
+Deno.test('Spanish: who the caller speaks with, someone to call them, a time "a eso de"', () => {
+  eq(glossSpanish('Buenos días, ¿con quién hablo?'), 'hello, who is this?');
+  eq(glossSpanish('¿Eres un robot?'), 'are you a robot?');
+  eq(glossSpanish('Quisiera que alguien me llame mañana a eso de las cuatro de la tarde.'),
+    'quisiera someone to call me back tomorrow at 4 pm.');
+  eq(glossSpanish('¿Alguien me puede llamar el jueves?'), 'alguien call me back el thursday?');
+  eq(glossSpanish('Tengo una clínica y quería saber si pueden contestar las llamadas en español'),
+    'tengo una clínica i was wondering pueden answer calls in spanish');
+});

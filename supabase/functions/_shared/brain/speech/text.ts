@@ -56,10 +56,17 @@ export const STOPWORDS = new Set(
 
 const stemCache = new Map<string, string>();
 /** Porter stem of a lower-case word (cached). */
+/** A word: letters (accented ones too, so "clínica" is not "cl" and "nica") and digits. */
+const WORD = /[a-z0-9\u00e0-\u00f6\u00f8-\u00ff]+(?:'[a-z]+)?/g;
+
 export function stem(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {
-    s = stemmer(word.replace(/'s$/, ''));
+    const base = word.replace(/'s$/, '');
+    s = stemmer(base);
+    // A stem of one or two letters collides with other words ("suing" → "su", Spanish "su";
+    // "using" → "us"): such a word is kept whole.
+    if (s.length < 3 && base.length > 3) s = base;
     if (stemCache.size < 20000) stemCache.set(word, s);
   }
   return s;
@@ -70,13 +77,13 @@ let stopStems: Set<string> | null = null;
 /** Content stems of a text: words only, stopwords dropped (also inflected: "supported", "offering"). */
 export function contentStems(text: string): string[] {
   stopStems ??= new Set([...STOPWORDS].map(stem));
-  const words = text.toLowerCase().replace(/[’']/g, "'").match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
+  const words = text.toLowerCase().replace(/[’']/g, "'").match(WORD) ?? [];
   return words.filter((w) => !STOPWORDS.has(w) && w.length > 1).map(stem).filter((s) => !stopStems!.has(s));
 }
 
 /** All stems of a text, stopwords kept (for phrase matching). */
 export function allStems(text: string): string[] {
-  const words = text.toLowerCase().replace(/[’']/g, "'").match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
+  const words = text.toLowerCase().replace(/[’']/g, "'").match(WORD) ?? [];
   return words.map(stem);
 }
 

@@ -29,14 +29,13 @@ export function liveCalls(tx: Tx): Promise<LiveCall[]> {
   `;
 }
 
-/** One call in the live view's shape (also for ended calls, to update the list). */
-export async function liveCallById(tx: Tx, id: string): Promise<LiveCall | null> {
-  const rows = await tx<LiveCall[]>`
+/** These calls (the ones this user may read) in the live view's shape, ended ones too (to update the list). */
+export function liveCallsByIds(tx: Tx, ids: string[]): Promise<LiveCall[]> {
+  return tx<LiveCall[]>`
     select ${callColumns(tx)}
     from public.conversations c left join public.customers cu on cu.id = c.customer_id
-    where c.id = ${id}
+    where c.id = any(${ids}::uuid[])
   `;
-  return rows[0] ?? null;
 }
 
 /** These lines (the ones this user may read), in id order. */

@@ -40,13 +40,23 @@ export const GET: RequestHandler = async ({ locals, request, url }) => {
 
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
-      const write = (chunk: string) => {
-        if (closed) return;
+      // The hub sends a poll's lines one after another in one go: they leave as one chunk (one
+      // socket write instead of one per line), flushed once the hub's synchronous loop is done.
+      let pending = '';
+      const flush = () => {
+        const chunk = pending;
+        pending = '';
+        if (closed || !chunk) return;
         try {
           controller.enqueue(encoder.encode(chunk));
         } catch {
           close();
         }
+      };
+      const write = (chunk: string) => {
+        if (closed) return;
+        if (!pending) queueMicrotask(flush);
+        pending += chunk;
       };
       write('retry: 1000\n\n');
       const sub: Subscription = {
@@ -57,6 +67,7 @@ export const GET: RequestHandler = async ({ locals, request, url }) => {
         metrics: scope === 'nav',
         send: (event, data, id) => write(formatSse(event, data, id)),
         close: () => {
+          flush();
           close();
           try {
             controller.close();
