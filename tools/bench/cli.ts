@@ -18,6 +18,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import postgres from 'postgres';
 import { profileFrom, repoRoot, stackLayout } from '../stack/config.ts';
 import { resolveTarget } from '../sim/target.ts';
@@ -239,7 +240,12 @@ async function realtimeBench(profile: ReturnType<typeof profileFrom>): Promise<v
     const rss = rssSampler(pids);
     const cpu = cpuMeter(pids);
     const standInCpu = cpuMeter({ functions: standInPid, postgres: null, worker: null });
+    // The simulated Twilio runs in this process: its own lateness delays the moment audio is
+    // seen to arrive, and is reported beside the overhead (Twilio's servers are not this loop).
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     const load = await runRealtimeCalls(target, { calls, turns });
+    loopDelay.disable();
     const cpuSeconds = cpu.stop();
     const standInSeconds = standInCpu.stop().functions;
     const rssMb = rss.stop();
@@ -257,6 +263,7 @@ async function realtimeBench(profile: ReturnType<typeof profileFrom>): Promise<v
       lost_messages: expected - stored.messages, doubled_messages: stored.doubled,
       first_audio_overhead_p50_ms: round1(overhead.p50), first_audio_overhead_p99_ms: round1(overhead.p99),
       first_audio_overhead_max_ms: round1(overhead.max), replies_timed: overhead.count,
+      bench_loop_delay_p99_ms: round1(loopDelay.percentile(99) / 1e6), bench_loop_delay_max_ms: round1(loopDelay.max / 1e6),
       voice_to_voice_p50_ms: v2v.p50, voice_to_voice_p99_ms: v2v.p99,
       cpu_ms_per_call: { functions: perCall(cpuSeconds.functions), postgres: perCall(cpuSeconds.postgres),
         standin: perCall(standInSeconds), bench: perCall(cpuSeconds.bench) },
