@@ -7,16 +7,27 @@ import { callParams, newCaller, newCallSid, readTwiml, signedRequest, testRuntim
 import { createHandler as turnHandler } from './handler.ts';
 import { createHandler as voiceHandler } from '../twilio-voice/handler.ts';
 
+/** A "database" that accepts connections and never answers a byte. */
+function silentDatabase(): { url: string; close: () => void } {
+  const listener = Deno.listen({ hostname: '127.0.0.1', port: 0 });
+  const held: Deno.Conn[] = [];
+  (async () => {
+    for await (const conn of listener) held.push(conn);
+  })().catch(() => {});
+  const port = (listener.addr as Deno.NetAddr).port;
+  return {
+    url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
+    close: () => {
+      for (const c of held) c.close();
+      listener.close();
+    },
+  };
+}
+
 Deno.test({ name: 'webhooks answer the fallback within their deadline while the database hangs',
   sanitizeResources: false, sanitizeOps: false, fn: async () => {
-    const listener = Deno.listen({ hostname: '127.0.0.1', port: 0 });
-    const held: Deno.Conn[] = [];
-    (async () => {
-      for await (const conn of listener) held.push(conn); // accept, never answer
-    })().catch(() => {});
-    const port = (listener.addr as Deno.NetAddr).port;
-    const { rt, log } = testRuntime({}, { SUPABASE_DB_URL: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
-      WEBHOOK_DEADLINE_MS: '800' });
+    const db = silentDatabase();
+    const { rt, log } = testRuntime({}, { SUPABASE_DB_URL: db.url, WEBHOOK_DEADLINE_MS: '800' });
     try {
       const callSid = newCallSid();
       const from = newCaller();
@@ -34,22 +45,15 @@ Deno.test({ name: 'webhooks answer the fallback within their deadline while the 
       }
       assertEquals(log.lines.filter((l) => l.message === 'webhook past its deadline; answered with the fallback').length, 2);
     } finally {
-      for (const c of held) c.close();
-      listener.close();
+      db.close();
       await rt.sql.end({ timeout: 0 }).catch(() => {});
     }
   } });
 
 Deno.test({ name: 'once a webhook found the database away, the next ones wait for it briefly, not the whole deadline',
   sanitizeResources: false, sanitizeOps: false, fn: async () => {
-    const listener = Deno.listen({ hostname: '127.0.0.1', port: 0 });
-    const held: Deno.Conn[] = [];
-    (async () => {
-      for await (const conn of listener) held.push(conn); // accept, never answer
-    })().catch(() => {});
-    const port = (listener.addr as Deno.NetAddr).port;
-    const { rt } = testRuntime({}, { SUPABASE_DB_URL: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
-      WEBHOOK_DEADLINE_MS: '3000' });
+    const db = silentDatabase();
+    const { rt } = testRuntime({}, { SUPABASE_DB_URL: db.url, WEBHOOK_DEADLINE_MS: '3000' });
     try {
       const from = newCaller();
       const times: number[] = [];
@@ -63,8 +67,7 @@ Deno.test({ name: 'once a webhook found the database away, the next ones wait fo
       assert(times[0] >= 2400 && times[0] < 3000, `first answered in ${Math.round(times[0])} ms`);
       assert(times[1] < 1500 + 400, `second answered in ${Math.round(times[1])} ms`);
     } finally {
-      for (const c of held) c.close();
-      listener.close();
+      db.close();
       await rt.sql.end({ timeout: 0 }).catch(() => {});
     }
   } });

@@ -47,6 +47,24 @@ function collectPath(doc: ReturnType<typeof readTwiml>): string {
   return `twilio-turn${url.search}`;
 }
 
+type Timed = Awaited<ReturnType<typeof timed>>;
+
+/**
+ * Turn 1 as Twilio plays it: the Gather action with what the caller said, then, after each
+ * holding line, the redirect (which carries no SpeechResult). Returns the holds and the answer.
+ */
+async function playTurn(turn: (r: Request) => Promise<Response>, callSid: string, from: string, said: string,
+  holdingLine: string): Promise<{ holds: Timed[]; answer: Timed }> {
+  let answer = await timed(turn, 'twilio-turn?n=1', callParams(callSid, from, { SpeechResult: said }));
+  const holds: Timed[] = [];
+  while (answer.doc.says.length === 1 && answer.doc.says[0] === holdingLine && answer.doc.verbs.includes('Redirect')) {
+    holds.push(answer);
+    if (holds.length > 5) throw new Error('held more than five times');
+    answer = await timed(turn, collectPath(answer.doc), callParams(callSid, from));
+  }
+  return { holds, answer };
+}
+
 Deno.test({ name: 'a provider slower than the deadline: the caller holds, the brain runs once, the reply is collected', ...needsDb,
   fn: async () => {
     const brain = slowBrain(1500, 'We open at eight and close at six.');
@@ -59,21 +77,11 @@ Deno.test({ name: 'a provider slower than the deadline: the caller holds, the br
       const turn = turnHandler(rt);
       const said = 'Hi, what time do you open tomorrow?';
 
-      let answer = await timed(turn, 'twilio-turn?n=1', callParams(callSid, from, { SpeechResult: said }));
-      const heard: string[] = [];
-      let holds = 0;
-      while (answer.doc.verbs.includes('Redirect') && !answer.doc.verbs.includes('Gather')) {
-        assert(answer.ms < DEADLINE_MS + SLACK_MS, `a holding answer came in ${Math.round(answer.ms)} ms`);
-        assertEquals(answer.doc.says, ['One moment, please.']);
-        holds++;
-        assert(holds <= 3, 'held at most three times');
-        // Twilio comes back for the answer; a Redirect carries no SpeechResult.
-        answer = await timed(turn, collectPath(answer.doc), callParams(callSid, from));
-      }
-      assert(holds >= 1, 'the slow turn was held');
+      const { holds, answer } = await playTurn(turn, callSid, from, said, 'One moment, please.');
+      assert(holds.length >= 1 && holds.length <= 3, `held ${holds.length} times`);
+      for (const h of holds) assert(h.ms < DEADLINE_MS + SLACK_MS, `a holding answer came in ${Math.round(h.ms)} ms`);
       assert(answer.ms < DEADLINE_MS + SLACK_MS, `the collected answer came in ${Math.round(answer.ms)} ms`);
-      heard.push(...answer.doc.says);
-      assertEquals(heard, ['We open at eight and close at six.']);
+      assertEquals(answer.doc.says, ['We open at eight and close at six.']);
       assertEquals(brain.turns, 1, 'the brain ran once for the turn');
       assertEquals(answer.doc.attr('Gather', 'action'), 'https://voice.example.test/functions/v1/twilio-turn?n=2');
 
@@ -99,12 +107,10 @@ Deno.test({ name: 'a Spanish caller is held in Spanish', ...needsDb, fn: async (
     const from = newCaller();
     await voiceHandler(rt)(await signedRequest('twilio-voice?mode=gather', callParams(callSid, from)));
     const turn = turnHandler(rt);
-    const first = await timed(turn, 'twilio-turn?n=1',
-      callParams(callSid, from, { SpeechResult: 'Hola, quería saber a qué hora abren mañana por favor' }));
-    assertEquals(first.doc.says, ['Un momento, por favor.']);
-    assertEquals(first.doc.attr('Say', 'language'), 'es-US');
-    let answer = first;
-    while (!answer.doc.verbs.includes('Gather')) answer = await timed(turn, collectPath(answer.doc), callParams(callSid, from));
+    const { holds, answer } = await playTurn(turn, callSid, from, 'Hola, quería saber a qué hora abren mañana por favor',
+      'Un momento, por favor.');
+    assert(holds.length >= 1, 'held in Spanish');
+    assertEquals(holds[0].doc.attr('Say', 'language'), 'es-US');
     assertEquals(answer.doc.says, ['Abrimos a las ocho.']);
   } finally {
     await rt.sql.end({ timeout: 0 }).catch(() => {});
@@ -122,13 +128,8 @@ Deno.test({ name: 'a provider that never answers: three holds, then the fallback
       await voiceHandler(rt)(await signedRequest('twilio-voice?mode=gather', callParams(callSid, from)));
       const turn = turnHandler(rt);
       const said = 'Can someone call me back about a quote?';
-      let answer = await timed(turn, 'twilio-turn?n=1', callParams(callSid, from, { SpeechResult: said }));
-      let holds = 0;
-      while (answer.doc.says[0] === 'One moment, please.') {
-        holds++;
-        answer = await timed(turn, collectPath(answer.doc), callParams(callSid, from));
-      }
-      assertEquals(holds, 3);
+      const { holds, answer } = await playTurn(turn, callSid, from, said, 'One moment, please.');
+      assertEquals(holds.length, 3);
       assert(answer.doc.says[0].startsWith("I'm sorry"), 'the fallback answers');
       assertEquals(await rt.outbox.flush(), 1);
       const rows = await db`select m.role, m.content from messages m join conversations c on c.id = m.conversation_id
