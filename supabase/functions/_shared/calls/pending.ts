@@ -63,13 +63,9 @@ export class PendingTurns {
       unref(timer);
     });
   }
-
-  get size(): number {
-    return this.turns.size;
-  }
 }
 
-/** "One moment" in the call's voice, then Twilio comes back for the answer (hold number `hold`). */
+/** "One moment" in the call's voice, then Twilio comes back for the answer at `collectUrl`. */
 export function holdingTwiml(voice: Voice, language: string | undefined, collectUrl: string): string {
   const said = HOLDING[language === 'es' || voice.language.toLowerCase().startsWith('es') ? 'es' : 'en'];
   return document(twiml.say(said, voice), twiml.redirect(collectUrl));

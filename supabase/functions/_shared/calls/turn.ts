@@ -17,6 +17,7 @@ import { meetingDeps } from '../meetings/runtime.ts';
 import { callLanguage, notice } from '../compliance/notices.ts';
 import { privacyStep } from './privacy.ts';
 import { holdingTwiml, MAX_HOLDS, type PendingTurn } from './pending.ts';
+import type { Voice } from '../twilio/twiml.ts';
 
 const MAX_TURN = 500;
 
@@ -112,6 +113,12 @@ export async function takeTurn(rt: Runtime, w: WebhookRequest): Promise<string> 
     (p) => answerTurn(rt, w, p, { n, input, stored, dial }));
 }
 
+/** A holding line in `voice`, and the redirect that comes back for turn n after hold `holds + 1`. */
+function holdAgain(rt: Runtime, w: WebhookRequest, n: number, voice: Voice, language: string | undefined): string {
+  const next = String(holdNumber(w) + 1);
+  return holdingTwiml(voice, language, webhookUrls(rt.config.publicFunctionsUrl).turn(n, { wait: next }));
+}
+
 /** At the deadline while `p` still waits on its provider: a holding line, then come back. */
 function holdWhileThinking(rt: Runtime, w: WebhookRequest, p: PendingTurn, n: number): () => string | null {
   const holds = holdNumber(w);
@@ -119,7 +126,7 @@ function holdWhileThinking(rt: Runtime, w: WebhookRequest, p: PendingTurn, n: nu
     if (p.phase !== 'brain' || p.fellBack || holds >= MAX_HOLDS || !p.voice) return null;
     // Nobody answers for the turn until the redirect comes; it cannot come before this.
     p.answerBy = Date.now() + rt.config.webhookDeadlineMs;
-    return holdingTwiml(p.voice, p.language, webhookUrls(rt.config.publicFunctionsUrl).turn(n, { wait: String(holds + 1) }));
+    return holdAgain(rt, w, n, p.voice, p.language);
   };
 }
 
@@ -144,7 +151,7 @@ async function answerTurn(rt: Runtime, w: WebhookRequest, p: PendingTurn,
   p.phase = 'database';
   // A caller who spoke card or bank details hears why they were left out.
   const reply = [
-    w.redactions.length ? notice('cardWarning', callLanguage(ctx.state, snap.config.language, w.params.speechResult)) : '',
+    w.redactions.length ? notice('cardWarning', p.language) : '',
     privacy.prefix ?? '',
     result.reply,
   ].filter(Boolean).join(' ');
@@ -200,7 +207,7 @@ async function collectTurn(rt: Runtime, w: WebhookRequest, n: number, p: Pending
   w.lateAnswer ??= () => {
     const agent = rt.lastKnown.agent;
     if (!reachable || holds >= MAX_HOLDS || !agent) return null;
-    return holdingTwiml(voiceOf(agent), agent.language, webhookUrls(rt.config.publicFunctionsUrl).turn(n, { wait: String(holds + 1) }));
+    return holdAgain(rt, w, n, voiceOf(agent), agent.language);
   };
   for (;;) {
     const snap = await loadSnapshot(rt, w.params.callSid);
