@@ -47,7 +47,7 @@ export function servicesOff(env: Env, localTwilioApi: string | null): ServiceOff
   }
   const upstash = ['UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN'];
   if (!upstash.every((n) => set(env, n))) {
-    off.push({ service: 'Rate limits (Upstash)', meaning: 'no rate limiting of the Twilio webhooks',
+    off.push({ service: 'Rate limits (Upstash)', meaning: 'new calls are rate-limited in Postgres instead',
       turnOn: missing(env, upstash) });
   }
   if (!set(env, 'CLERK_JWT_KEY')) {
